@@ -1,0 +1,69 @@
+/*
+ * openbits/common.h - export macro, status type, memory release.
+ *
+ * Every other openbits header includes this one. It holds the pieces that
+ * the whole API shares: the `bits_hresult` status type with its success and
+ * failure tests, the export macro, and `bits_free()` for everything the
+ * library hands out.
+ *
+ * Thread safety: every function declared here may be called from any
+ * thread at any time.
+ */
+#ifndef OPENBITS_COMMON_H
+#define OPENBITS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32) && defined(OPENBITS_BUILDING)
+#define BITS_API __declspec(dllexport)
+#elif defined(_WIN32)
+#define BITS_API __declspec(dllimport)
+#elif defined(__GNUC__) && defined(OPENBITS_BUILDING)
+#define BITS_API __attribute__((visibility("default")))
+#else
+#define BITS_API
+#endif
+
+#ifdef __cplusplus
+#define BITS_BEGIN_DECLS extern "C" {
+#define BITS_END_DECLS }
+#else
+#define BITS_BEGIN_DECLS
+#define BITS_END_DECLS
+#endif
+
+BITS_BEGIN_DECLS
+
+/**
+ * Status of every fallible call, with HRESULT semantics: a value >= 0 is a
+ * success (BITS_S_OK, BITS_S_FALSE, BG_S_*), a value < 0 is a failure.
+ * The numbers are those of Windows BITS and never change; see
+ * openbits/codes.h for the list.
+ */
+typedef int32_t bits_hresult;
+
+/**
+ * Returns 1 when @p hr is a success code (>= 0), else 0.
+ * @threadsafety any thread.
+ */
+BITS_API int32_t bits_succeeded(bits_hresult hr);
+
+/**
+ * Returns 1 when @p hr is a failure code (< 0), else 0.
+ * @threadsafety any thread.
+ */
+BITS_API int32_t bits_failed(bits_hresult hr);
+
+/**
+ * Releases a string or array the library returned through an out-pointer
+ * (names, descriptions, GUID texts, ...). NULL is ignored. Never pass memory
+ * the library did not allocate, and never release library memory with the
+ * C library's free(): the two may use different allocators.
+ * @threadsafety any thread.
+ */
+BITS_API void bits_free(void *ptr);
+
+BITS_END_DECLS
+
+#endif /* OPENBITS_COMMON_H */
