@@ -1,0 +1,198 @@
+/*
+ * temp_files.c - what Complete and Cancel do with the temporary files.
+ *
+ * Downloads are written to a temporary file in the destination directory
+ * (created by the transfer engine) so that nothing appears under the
+ * destination name before Complete, and so the final move is a rename on
+ * one file system.
+ */
+#include "files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* fsync the directory holding @p path so a rename in it is durable. */
+static void sync_parent_dir(const char *path)
+{
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* The mode a new file of this process gets (0666 & ~umask). umask() is
+ * not thread-safe to read, /proc/self/status is (Linux >= 4.7). */
+static mode_t default_file_mode(void)
+{
+    mode_t mask = 022;
+    FILE *f = fopen("/proc/self/status", "re");
+    if (f) {
+        char line[128];
+        unsigned int value;
+        while (fgets(line, sizeof line, f)) {
+            if (sscanf(line, "Umask: %o", &value) == 1) {
+                mask = (mode_t)value;
+                break;
+            }
+        }
+        fclose(f);
+    }
+    return 0666 & ~mask;
+}
+
+/* Flushes the finished temporary file and gives it the mode an ordinary
+ * new file would have: it was 0600 only while it was incomplete. */
+static bits_hresult finish_temp(const char *path, mode_t mode)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return hr_from_errno(errno);
+    int rc = fchmod(fd, mode);
+    if (rc == 0)
+        rc = fsync(fd);
+    int err = errno;
+    close(fd);
+    return rc == 0 ? BITS_S_OK : hr_from_errno(err);
+}
+
+/* Deletes @p file's temporary file, if any. 0 on success or nothing to do. */
+static int delete_temp(bits_file *file)
+{
+    if (!file->temp_name)
+        return 0;
+    if (unlink(file->temp_name) != 0 && errno != ENOENT)
+        return -1;
+    free(file->temp_name);
+    file->temp_name = NULL;
+    return 0;
+}
+
+bits_hresult files_commit_locked(bits_job *job)
+{
+    int partial = 0;
+    int undeleted = 0;
+    mode_t mode = default_file_mode();
+    for (uint32_t i = 0; i < job->nfiles; i++) {
+        bits_file *f = job->files[i];
+        if (f->completed)
+            continue; /* moved by an earlier Complete that failed later on */
+        if (!f->transferred) {
+            partial = 1;
+            continue;
+        }
+        bits_hresult hr = finish_temp(f->temp_name, mode);
+        if (hr >= 0 && rename(f->temp_name, f->local_name) != 0)
+            hr = hr_from_errno(errno);
+        if (hr < 0)
+            return hr;
+        sync_parent_dir(f->local_name);
+        free(f->temp_name);
+        f->temp_name = NULL;
+        f->completed = 1;
+    }
+    /* Every move worked: the unfinished files are thrown away. */
+    for (uint32_t i = 0; i < job->nfiles; i++) {
+        if (!job->files[i]->completed && delete_temp(job->files[i]) != 0)
+            undeleted = 1;
+    }
+    if (undeleted)
+        return BG_S_UNABLE_TO_DELETE_FILES;
+    return partial ? BG_S_PARTIAL_COMPLETE : BITS_S_OK;
+}
+
+bits_hresult files_delete_temps_locked(bits_job *job)
+{
+    int undeleted = 0;
+    for (uint32_t i = 0; i < job->nfiles; i++) {
+        if (delete_temp(job->files[i]) != 0)
+            undeleted = 1;
+    }
+    return undeleted ? BG_S_UNABLE_TO_DELETE_FILES : BITS_S_OK;
+}
+
+/* ".openbits-<16 hex digits>.tmp" next to the destination. */
+static int make_temp_name(const char *local_name, char *out, size_t size)
+{
+    uint8_t rnd[8];
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        return -1;
+    const char *slash = strrchr(local_name, '/');
+    int dir_len = (int)(slash - local_name);
+    int n = snprintf(out, size, "%.*s/.openbits-%02x%02x%02x%02x%02x%02x%02x%02x.tmp",
+                     dir_len, local_name, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5],
+                     rnd[6], rnd[7]);
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+static int create_temp(bits_file *file)
+{
+    char path[PATH_MAX];
+    for (int attempt = 0; attempt < 16; attempt++) {
+        if (make_temp_name(file->local_name, path, sizeof path) != 0) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return -1;
+        char *name = strdup(path);
+        if (!name) {
+            close(fd);
+            unlink(path);
+            errno = ENOMEM;
+            return -1;
+        }
+        free(file->temp_name);
+        file->temp_name = name;
+        return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+void files_reset_progress_locked(bits_file *file, int fd)
+{
+    file->bytes_transferred = 0;
+    file->bytes_total = BG_SIZE_UNKNOWN;
+    free(file->etag);
+    free(file->last_modified);
+    file->etag = file->last_modified = NULL;
+    /* If truncating fails, the bytes written from 0 overwrite the old
+     * ones and transfer.c trims the file to its size when it is done. */
+    if (fd >= 0 && ftruncate(fd, 0) != 0)
+        return;
+}
+
+int files_open_temp_locked(bits_file *file)
+{
+    if (file->temp_name) {
+        int fd = open(file->temp_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+            st.st_uid == geteuid()) {
+            if ((uint64_t)st.st_size < file->bytes_transferred)
+                file->bytes_transferred = (uint64_t)st.st_size;
+            return fd;
+        }
+        /* Gone or replaced by something we did not create: start over. */
+        if (fd >= 0)
+            close(fd);
+        free(file->temp_name);
+        file->temp_name = NULL;
+        files_reset_progress_locked(file, -1);
+    }
+    return create_temp(file);
+}
