@@ -1,0 +1,214 @@
+/* classify.c - failure codes, contexts and retry decisions. */
+#include "classify.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "openbits/types.h"
+
+static int http_status_transient(long status)
+{
+    if (status >= 300 && status < 400)
+        return !(status <= 305 || status == 307);
+    if (status >= 400 && status < 500)
+        return status == 408 || status == 409 || status == 429;
+    if (status >= 500 && status < 600)
+        return status != 501 && status != 505;
+    return 1;
+}
+
+failure classify_http_status(long status)
+{
+    failure f;
+    f.code = (status >= 100 && status <= 599) ? BG_E_HTTP_ERROR(status)
+                                              : BG_E_INVALID_SERVER_RESPONSE;
+    f.context = BG_ERROR_CONTEXT_REMOTE_FILE;
+    f.transient = http_status_transient(status);
+    return f;
+}
+
+failure classify_curl_code(CURLcode code, int protocol_is_file)
+{
+    failure f = { BITS_E_FAIL, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, 1 };
+    switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        f.code = BITS_E_WINHTTP_NAME_NOT_RESOLVED;
+        break;
+    case CURLE_COULDNT_CONNECT:
+        f.code = BG_E_CONNECT_FAILURE;
+        break;
+    case CURLE_OPERATION_TIMEDOUT:
+        f.code = BITS_E_WINHTTP_TIMEOUT;
+        break;
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        f.code = BG_E_CONNECTION_CLOSED;
+        break;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_BAD_CONTENT_ENCODING:
+        f.code = BITS_E_WINHTTP_INVALID_SERVER_RESPONSE;
+        f.context = BG_ERROR_CONTEXT_REMOTE_FILE;
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        f.code = BITS_E_WINHTTP_SECURE_FAILURE;
+        f.transient = 0;
+        break;
+    case CURLE_SSL_CRL_BADFILE:
+        f.code = BITS_E_WINHTTP_SECURE_CERT_REV_FAILED;
+        f.transient = 0;
+        break;
+    case CURLE_TOO_MANY_REDIRECTS:
+    case CURLE_UNSUPPORTED_PROTOCOL: /* a redirect to a refused scheme */
+        f.code = BITS_E_WINHTTP_REDIRECT_FAILED;
+        f.context = BG_ERROR_CONTEXT_REMOTE_FILE;
+        f.transient = 0;
+        break;
+    case CURLE_URL_MALFORMAT:
+        f.code = BITS_E_INVALIDARG;
+        f.context = BG_ERROR_CONTEXT_REMOTE_FILE;
+        f.transient = 0;
+        break;
+    case CURLE_LOGIN_DENIED:
+    case CURLE_REMOTE_ACCESS_DENIED:
+        f.code = BITS_E_ACCESSDENIED;
+        f.context = BG_ERROR_CONTEXT_REMOTE_FILE;
+        f.transient = 0;
+        break;
+    case CURLE_FILE_COULDNT_READ_FILE:
+        f.code = BITS_E_FILE_NOT_FOUND;
+        f.context = BG_ERROR_CONTEXT_REMOTE_FILE;
+        f.transient = 0;
+        break;
+    case CURLE_OUT_OF_MEMORY:
+        f.code = BITS_E_OUTOFMEMORY;
+        f.context = BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER;
+        break;
+    default:
+        break;
+    }
+    if (protocol_is_file && f.context == BG_ERROR_CONTEXT_GENERAL_TRANSPORT)
+        f.context = BG_ERROR_CONTEXT_REMOTE_FILE;
+    return f;
+}
+
+failure classify_local_errno(int err)
+{
+    failure f = { BITS_E_FAIL, BG_ERROR_CONTEXT_LOCAL_FILE, 1 };
+    switch (err) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+        f.code = BITS_E_DISK_FULL;
+        break;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+        f.code = BITS_E_ACCESSDENIED;
+        f.transient = 0;
+        break;
+    case ENOENT:
+    case ENOTDIR:
+        f.code = BITS_E_PATH_NOT_FOUND;
+        f.transient = 0;
+        break;
+    case ELOOP:
+    case EEXIST:
+        /* A symlink or a planted file where our temporary file goes. */
+        f.code = BITS_E_ACCESSDENIED;
+        f.transient = 0;
+        break;
+    default:
+        break;
+    }
+    return f;
+}
+
+int64_t parse_retry_after(const char *value, int64_t now_epoch_s)
+{
+    if (!value)
+        return -1;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    if (*value >= '0' && *value <= '9') {
+        char *end;
+        errno = 0;
+        long long secs = strtoll(value, &end, 10);
+        while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+            end++;
+        if (errno || *end)
+            return -1;
+        return secs;
+    }
+    /* An HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT"; curl parses it. */
+    time_t when = curl_getdate(value, NULL);
+    if (when == (time_t)-1)
+        return -1;
+    return when > now_epoch_s ? (int64_t)when - now_epoch_s : 0;
+}
+
+static int parse_i64(const char **p, int64_t *out)
+{
+    const char *s = *p;
+    if (*s < '0' || *s > '9')
+        return -1;
+    int64_t v = 0;
+    while (*s >= '0' && *s <= '9') {
+        if (v > (INT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (*s++ - '0');
+    }
+    *p = s;
+    *out = v;
+    return 0;
+}
+
+int parse_content_range(const char *value, int64_t *first, int64_t *last, int64_t *total)
+{
+    if (!value)
+        return -1;
+    const char *p = value;
+    while (*p == ' ')
+        p++;
+    if (strncmp(p, "bytes ", 6) != 0)
+        return -1;
+    p += 6;
+    while (*p == ' ')
+        p++;
+    if (*p == '*') {
+        *first = *last = -1;
+        p++;
+    } else {
+        if (parse_i64(&p, first) || *p++ != '-' || parse_i64(&p, last) || *last < *first)
+            return -1;
+    }
+    if (*p++ != '/')
+        return -1;
+    if (*p == '*') {
+        *total = -1;
+        p++;
+    } else if (parse_i64(&p, total)) {
+        return -1;
+    }
+    while (*p == ' ' || *p == '\r' || *p == '\n')
+        p++;
+    if (*p)
+        return -1;
+    if (*first < 0 && *total < 0)
+        return -1; /* "bytes * / *" (both unknown) says nothing */
+    if (*total >= 0 && *last >= *total)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * classify.h - what a failure means: its code, its context, and whether
+ * BITS retries it (TRANSIENT_ERROR) or gives up (ERROR). Pure functions.
+ */
+#ifndef OPENBITS_CLASSIFY_H
+#define OPENBITS_CLASSIFY_H
+
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "openbits/codes.h"
+
+typedef struct failure {
+    bits_hresult code;
+    uint32_t context;   /* BG_ERROR_CONTEXT_* */
+    int transient;      /* 1: retried after the retry delay */
+} failure;
+
+/* An HTTP status that is not a success: code 0x80190000 + status;
+ * transient per BITS's table (design 4): 3xx transient except 300-305 and
+ * 307; 4xx fatal except 408, 409 and 429; 5xx transient except 501 and
+ * 505; anything else transient. Context REMOTE_FILE. */
+failure classify_http_status(long status);
+
+/* A libcurl failure of a transfer of @p protocol_is_file (local copy) or
+ * HTTP(S). Connection, name resolution and timeout problems are
+ * transient; TLS verification, redirect refusals, a missing local source
+ * are fatal. */
+failure classify_curl_code(CURLcode code, int protocol_is_file);
+
+/* A local file-system failure (errno) while writing the temporary file:
+ * out of space and I/O errors are transient, permissions fatal. Context
+ * LOCAL_FILE. */
+failure classify_local_errno(int err);
+
+/* Parses Retry-After (delta seconds or an HTTP date) relative to
+ * @p now_epoch_s. Returns seconds (>= 0), or -1 when absent/malformed. */
+int64_t parse_retry_after(const char *value, int64_t now_epoch_s);
+
+/* Parses a Content-Range value: "bytes FIRST-LAST/TOTAL", where TOTAL may
+ * be "*" (unknown, *total = -1), or the unsatisfied form with "*" in place
+ * of FIRST-LAST (*first = *last = -1). Returns 0, or -1 when malformed. */
+int parse_content_range(const char *value, int64_t *first, int64_t *last, int64_t *total);
+
+#endif

@@ -1,0 +1,563 @@
+/*
+ * engine.c - the engine thread: scheduler, timers, bandwidth, libcurl.
+ *
+ * The thread owns a libcurl multi handle. Easy handles exist only for
+ * running transfers, so a queued job costs no libcurl memory, and the
+ * multi handle's connection cache lets files and jobs reuse connections.
+ *
+ * Each loop turn, under core->lock: stop transfers whose job left the
+ * running states, fire due timers (retry, no-progress, maximum download
+ * time), schedule jobs, refill bandwidth tokens. Then, without the lock,
+ * libcurl does its I/O (its callbacks take the lock briefly), finished
+ * transfers are settled, and the thread sleeps in curl_multi_poll() until
+ * the next timer or a wake-up from an API call.
+ *
+ * Scheduling (spec 5.3): every FOREGROUND job runs at once; of the
+ * background jobs one runs at a time, HIGH before NORMAL before LOW
+ * strictly (a higher one pre-empts a lower one back to QUEUED), and jobs
+ * of one priority take turns in time slices (BITS_LIMIT_TIME_SLICE_MS).
+ */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "files.h"
+#include "state.h"
+#include "transfer.h"
+
+#define POLL_MAX_MS 1000
+#define PAUSED_POLL_MS 20
+#define US_PER_S 1000000LL
+
+struct engine {
+    bits_core *core;
+    pthread_t thread;
+    CURLM *multi;
+    int stop;                   /* under core->lock */
+    transfer *transfers;        /* engine thread only */
+    rate_bucket manager_bucket; /* BITS_LIMIT_MAX_BANDWIDTH */
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result;
+
+static void init_curl(void)
+{
+    curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* ---- timers ------------------------------------------------------------------ */
+
+static int is_running_state(uint32_t s)
+{
+    return s == BG_JOB_STATE_CONNECTING || s == BG_JOB_STATE_TRANSFERRING;
+}
+
+/* The retry delay: at least MinimumRetryDelay, the server's Retry-After if
+ * longer (clamped to the no-progress timeout), plus up to 10 % (at most
+ * 30 s) of random jitter so that many clients do not retry in lockstep. */
+static int64_t retry_delay_us(const bits_job *job)
+{
+    uint64_t delay = job->min_retry_delay;
+    if (job->retry_after > delay)
+        delay = job->retry_after;
+    if (job->no_progress_timeout && delay > job->no_progress_timeout)
+        delay = job->no_progress_timeout;
+    uint64_t jitter_max = delay / 10 < 30 ? delay / 10 : 30;
+    uint32_t r = 0;
+    if (jitter_max && getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r)
+        r = 0;
+    uint64_t jitter_us = jitter_max ? (uint64_t)r % (jitter_max * US_PER_S) : 0;
+    return (int64_t)(delay * US_PER_S + jitter_us);
+}
+
+void engine_note_transition_locked(bits_job *job, uint32_t from, uint32_t to)
+{
+    int64_t now = mono_now_us();
+    if (is_running_state(from) && !is_running_state(to) && job->active_since) {
+        job->active_total += now - job->active_since;
+        job->active_since = 0;
+    }
+    if (!is_running_state(from) && is_running_state(to))
+        job->active_since = now;
+    if (to == BG_JOB_STATE_CONNECTING && from == BG_JOB_STATE_QUEUED)
+        job->slice_start = now;
+    if (to == BG_JOB_STATE_QUEUED)
+        job->queued_seq = ++job->core->queue_seq;
+    if (to == BG_JOB_STATE_TRANSIENT_ERROR) {
+        if (!job->first_transient)
+            job->first_transient = now;
+        job->retry_at = now + retry_delay_us(job);
+    }
+}
+
+/* Time spent connecting or transferring since the last Resume. */
+static int64_t active_time(const bits_job *job, int64_t now)
+{
+    return job->active_total + (job->active_since ? now - job->active_since : 0);
+}
+
+static void set_job_error_locked(bits_job *job, const failure *f, int32_t file_index,
+                                 const char *detail, const char *protocol)
+{
+    job_error_clear(&job->error);
+    job->error.set = 1;
+    job->error.code = f->code;
+    job->error.context = f->context;
+    job->error.file_index = file_index;
+    job->error.detail = detail ? strdup(detail) : NULL;
+    job->error.protocol = protocol ? strdup(protocol) : NULL;
+}
+
+/* Fires due timers of one job; returns the next due time (0 = none). */
+static int64_t job_timers_locked(bits_job *job, int64_t now)
+{
+    uint32_t s = atomic_load(&job->state);
+    uint32_t cond = job_conditions_locked(job);
+    if (s == BG_JOB_STATE_TRANSIENT_ERROR) {
+        int64_t give_up = job->first_transient + (int64_t)job->no_progress_timeout * US_PER_S;
+        if (now >= give_up || job->min_retry_delay > job->no_progress_timeout) {
+            job_apply_locked(job, STATE_EV_NO_PROGRESS_TIMEOUT, cond);
+            return 0;
+        }
+        if (now >= job->retry_at) {
+            job_apply_locked(job, STATE_EV_RETRY_DUE, cond);
+            return 0;
+        }
+        return job->retry_at < give_up ? job->retry_at : give_up;
+    }
+    if (is_running_state(s)) {
+        int64_t limit = (int64_t)job->max_download_time * US_PER_S;
+        int64_t used = active_time(job, now);
+        if (used >= limit) {
+            failure f = { BG_E_MAXDOWNLOAD_TIMEOUT, BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, 0 };
+            set_job_error_locked(job, &f, -1, NULL, NULL);
+            job_apply_locked(job, STATE_EV_MAX_DOWNLOAD_TIME, cond);
+            return 0;
+        }
+        return now + (limit - used);
+    }
+    return 0;
+}
+
+static int64_t run_timers_locked(bits_core *core, int64_t now)
+{
+    int64_t next = 0;
+    /* No timer makes a job final, so the queue does not change here. */
+    for (uint32_t i = 0; i < core->njobs; i++) {
+        int64_t due = job_timers_locked(core->jobs[i], now);
+        if (due && (!next || due < next))
+            next = due;
+    }
+    return next;
+}
+
+/* ---- bandwidth ------------------------------------------------------------------ */
+
+static void bucket_refill(rate_bucket *b, uint64_t rate, int64_t now)
+{
+    if (b->rate != rate) {
+        b->rate = rate;
+        b->tokens = 0;
+        b->refilled_at = now;
+    }
+    if (!rate)
+        return;
+    /* A burst of at most 1/8 s keeps the rate even over short windows. */
+    int64_t burst = (int64_t)(rate / 8 > 16384 ? rate / 8 : 16384);
+    b->tokens += (int64_t)((double)rate * (double)(now - b->refilled_at) / 1e6);
+    if (b->tokens > burst)
+        b->tokens = burst;
+    b->refilled_at = now;
+}
+
+static int bucket_empty(const rate_bucket *b)
+{
+    return b->rate && b->tokens <= 0;
+}
+
+int engine_take_tokens_locked(bits_job *job, size_t n)
+{
+    engine *e = job->core->engine;
+    int64_t now = mono_now_us();
+    rate_bucket *mb = &e->manager_bucket;
+    bucket_refill(mb, job->core->limits[BITS_LIMIT_MAX_BANDWIDTH], now);
+    bucket_refill(&job->bandwidth, job->max_bandwidth, now);
+    /* A chunk cannot be split, so a bucket may go into debt: admit while
+     * both are positive, and the average rate still holds. */
+    if (bucket_empty(mb) || bucket_empty(&job->bandwidth))
+        return 0;
+    if (mb->rate)
+        mb->tokens -= (int64_t)n;
+    if (job->bandwidth.rate)
+        job->bandwidth.tokens -= (int64_t)n;
+    return 1;
+}
+
+/* Collects paused transfers whose buckets refilled; the caller resumes
+ * them without the lock (curl_easy_pause may call back at once). */
+static void collect_unpausable_locked(engine *e, transfer **out, int max, int *count)
+{
+    int64_t now = mono_now_us();
+    *count = 0;
+    bucket_refill(&e->manager_bucket, e->core->limits[BITS_LIMIT_MAX_BANDWIDTH], now);
+    for (transfer *t = e->transfers; t; t = t->next) {
+        if (!t->paused)
+            continue;
+        bucket_refill(&t->job->bandwidth, t->job->max_bandwidth, now);
+        int ready = !bucket_empty(&e->manager_bucket) && !bucket_empty(&t->job->bandwidth);
+        ready = ready || !is_running_state(atomic_load(&t->job->state));
+        if (ready && *count < max) {
+            t->paused = 0;
+            t->last_activity = now; /* paused time is not a stall */
+            out[(*count)++] = t;
+        }
+    }
+}
+
+static int any_paused(const engine *e)
+{
+    for (const transfer *t = e->transfers; t; t = t->next) {
+        if (t->paused)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- transfers ---------------------------------------------------------------- */
+
+static uint32_t running_files(const bits_job *job)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < job->nfiles; i++)
+        n += job->files[i]->active ? 1u : 0u;
+    return n;
+}
+
+static bits_file *next_pending_file(const bits_job *job)
+{
+    for (uint32_t i = 0; i < job->nfiles; i++) {
+        bits_file *f = job->files[i];
+        if (!f->transferred && !f->active)
+            return f;
+    }
+    return NULL;
+}
+
+/* Marks a failure on the job: error object, then TRANSIENT_ERROR or ERROR
+ * (every error is fatal when NoProgressTimeout is 0, spec 1.2 (e)). */
+static void fail_job_locked(bits_job *job, const failure *f, int32_t file_index,
+                            const char *detail, int is_file_protocol, int64_t retry_after)
+{
+    uint32_t s = atomic_load(&job->state);
+    if (!is_running_state(s))
+        return; /* another file of the job already failed */
+    set_job_error_locked(job, f, file_index, detail, is_file_protocol ? "file" : "http");
+    job->retry_after = retry_after > 0 ? (uint32_t)(retry_after > UINT32_MAX ? UINT32_MAX
+                                                                             : retry_after)
+                                       : 0;
+    int fatal = !f->transient || job->no_progress_timeout == 0;
+    job_apply_locked(job, fatal ? STATE_EV_FATAL_FAILURE : STATE_EV_TRANSIENT_FAILURE,
+                     job_conditions_locked(job));
+}
+
+static void start_file_locked(engine *e, bits_job *job, bits_file *file)
+{
+    failure f;
+    transfer *t = transfer_create_locked(job, file, e->core->limits[BITS_LIMIT_STALL_TIMEOUT], &f);
+    if (!t) {
+        fail_job_locked(job, &f, (int32_t)file->index, NULL, 0, -1);
+        return;
+    }
+    if (curl_multi_add_handle(e->multi, t->easy) != CURLM_OK) {
+        transfer_free_locked(t);
+        failure oom = { BITS_E_OUTOFMEMORY, BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, 1 };
+        fail_job_locked(job, &oom, (int32_t)file->index, NULL, 0, -1);
+        return;
+    }
+    t->next = e->transfers;
+    e->transfers = t;
+}
+
+/* Starts files of a running job up to its files-in-flight, or finishes the
+ * job when nothing is left. */
+static void feed_job_locked(engine *e, bits_job *job)
+{
+    while (is_running_state(atomic_load(&job->state)) &&
+           running_files(job) < job->files_in_flight) {
+        bits_file *f = next_pending_file(job);
+        if (!f)
+            break;
+        start_file_locked(e, job, f);
+    }
+    if (is_running_state(atomic_load(&job->state)) && running_files(job) == 0 &&
+        !(job_conditions_locked(job) & STATE_COND_HAS_PENDING)) {
+        if (atomic_load(&job->state) == BG_JOB_STATE_CONNECTING)
+            job_apply_locked(job, STATE_EV_CONNECTED, job_conditions_locked(job));
+        job_apply_locked(job, STATE_EV_ALL_FILES_DONE, job_conditions_locked(job));
+    }
+}
+
+/* Applies the outcome of a finished or stopped transfer to its job. */
+static void finish_transfer_locked(transfer *t)
+{
+    bits_job *job = t->job;
+    bits_file *file = t->file;
+    switch (t->outcome) {
+    case OUTCOME_DONE:
+        file->transferred = 1;
+        file->active = 0;
+        if (atomic_load(&job->state) == BG_JOB_STATE_CONNECTING) {
+            job_error_clear(&job->error);
+            job_apply_locked(job, STATE_EV_CONNECTED, job_conditions_locked(job));
+        }
+        notify_job_event_locked(job, BITS_EVENT_FILE_TRANSFERRED, file);
+        if (job_conditions_locked(job) & STATE_COND_HAS_PENDING)
+            job_apply_locked(job, STATE_EV_FILE_DONE, job_conditions_locked(job));
+        break;
+    case OUTCOME_RESTART:
+        files_reset_progress_locked(file, t->fd);
+        break;
+    case OUTCOME_FAILED:
+        fail_job_locked(job, &t->fail, (int32_t)file->index, t->detail, t->is_file_protocol,
+                        t->retry_after);
+        break;
+    default:
+        break; /* stopped: the bytes stay for a later resume */
+    }
+    transfer_free_locked(t);
+}
+
+static void remove_transfer(engine *e, transfer *t)
+{
+    for (transfer **p = &e->transfers; *p; p = &(*p)->next) {
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    }
+    curl_multi_remove_handle(e->multi, t->easy);
+}
+
+/* Stops transfers whose job left the running states (Suspend, Cancel,
+ * Complete, pre-emption, another file's failure) and those that stalled. */
+static void reconcile_locked(engine *e, int64_t now)
+{
+    int64_t stall = (int64_t)e->core->limits[BITS_LIMIT_STALL_TIMEOUT] * US_PER_S;
+    transfer *t = e->transfers;
+    while (t) {
+        transfer *next = t->next;
+        int running = is_running_state(atomic_load(&t->job->state));
+        int stalled = stall && !t->paused && now - t->last_activity > stall;
+        if (!running || stalled) {
+            remove_transfer(e, t);
+            if (!running) {
+                t->outcome = OUTCOME_STOPPED;
+            } else {
+                failure f = { BITS_E_WINHTTP_TIMEOUT, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, 1 };
+                t->outcome = OUTCOME_FAILED;
+                t->fail = f;
+            }
+            finish_transfer_locked(t);
+        }
+        t = next;
+    }
+}
+
+/* ---- scheduling ---------------------------------------------------------------- */
+
+static void grant_locked(engine *e, bits_job *job)
+{
+    job_apply_locked(job, STATE_EV_GRANT, job_conditions_locked(job));
+    feed_job_locked(e, job);
+}
+
+static void schedule_locked(engine *e, int64_t now)
+{
+    bits_core *core = e->core;
+    bits_job *running_bg = NULL, *best_bg = NULL;
+    for (uint32_t i = 0; i < core->njobs; i++) {
+        bits_job *job = core->jobs[i];
+        uint32_t s = atomic_load(&job->state);
+        if (job->priority == BG_JOB_PRIORITY_FOREGROUND) {
+            if (s == BG_JOB_STATE_QUEUED)
+                grant_locked(e, job);
+            else if (is_running_state(s))
+                feed_job_locked(e, job);
+            continue;
+        }
+        if (is_running_state(s)) {
+            running_bg = job;
+        } else if (s == BG_JOB_STATE_QUEUED) {
+            if (!best_bg || job->priority < best_bg->priority ||
+                (job->priority == best_bg->priority && job->queued_seq < best_bg->queued_seq))
+                best_bg = job;
+        }
+    }
+    if (running_bg && best_bg) {
+        uint32_t slice_ms = core->limits[BITS_LIMIT_TIME_SLICE_MS];
+        int higher = best_bg->priority < running_bg->priority;
+        int slice_over = best_bg->priority == running_bg->priority && slice_ms &&
+                         now - running_bg->slice_start >= (int64_t)slice_ms * 1000;
+        if (higher || slice_over) {
+            job_apply_locked(running_bg, higher ? STATE_EV_PREEMPTED : STATE_EV_SLICE_EXPIRED,
+                             job_conditions_locked(running_bg));
+            reconcile_locked(e, now);
+            running_bg = NULL;
+        }
+    }
+    if (running_bg)
+        feed_job_locked(e, running_bg);
+    else if (best_bg)
+        grant_locked(e, best_bg);
+}
+
+/* The next time a slice may end (so the loop wakes for it), or 0. */
+static int64_t next_slice_end_locked(engine *e)
+{
+    uint32_t slice_ms = e->core->limits[BITS_LIMIT_TIME_SLICE_MS];
+    if (!slice_ms)
+        return 0;
+    for (uint32_t i = 0; i < e->core->njobs; i++) {
+        bits_job *job = e->core->jobs[i];
+        if (job->priority != BG_JOB_PRIORITY_FOREGROUND &&
+            is_running_state(atomic_load(&job->state)))
+            return job->slice_start + (int64_t)slice_ms * 1000;
+    }
+    return 0;
+}
+
+/* ---- the thread ------------------------------------------------------------------ */
+
+/* Settles every transfer libcurl finished; returns how many. */
+static int settle_finished(engine *e)
+{
+    CURLMsg *msg;
+    int left, settled = 0;
+    while ((msg = curl_multi_info_read(e->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        transfer *t = NULL;
+        CURLcode result = msg->data.result;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+        remove_transfer(e, t);
+        transfer_settle_locked(t, result);
+        finish_transfer_locked(t);
+        settled++;
+    }
+    return settled;
+}
+
+static int poll_timeout_ms(int64_t now, int64_t next_due, int paused)
+{
+    int64_t ms = POLL_MAX_MS;
+    if (next_due) {
+        int64_t until = (next_due - now + 999) / 1000;
+        if (until < ms)
+            ms = until < 0 ? 0 : until;
+    }
+    if (paused && ms > PAUSED_POLL_MS)
+        ms = PAUSED_POLL_MS;
+    return (int)ms;
+}
+
+static void *engine_main(void *arg)
+{
+    engine *e = arg;
+    bits_core *core = e->core;
+    transfer *resume[64];
+    core_lock(core);
+    while (!e->stop) {
+        int64_t now = mono_now_us();
+        reconcile_locked(e, now);
+        int64_t next_due = run_timers_locked(core, now);
+        schedule_locked(e, now);
+        int64_t slice_end = next_slice_end_locked(e);
+        if (slice_end && (!next_due || slice_end < next_due))
+            next_due = slice_end;
+        int nresume = 0;
+        collect_unpausable_locked(e, resume, 64, &nresume);
+        core_unlock(core);
+
+        for (int i = 0; i < nresume; i++)
+            curl_easy_pause(resume[i]->easy, CURLPAUSE_CONT);
+        int running = 0;
+        curl_multi_perform(e->multi, &running);
+
+        core_lock(core);
+        /* A finished file lets the next one start at once: no sleep. */
+        int idle_ok = settle_finished(e) == 0 && !e->stop;
+        /* Paused transfers wait for tokens: look again soon. */
+        int paused = any_paused(e);
+        core_unlock(core);
+        if (idle_ok)
+            curl_multi_poll(e->multi, NULL, 0, poll_timeout_ms(mono_now_us(), next_due, paused),
+                            NULL);
+        core_lock(core);
+    }
+    /* Stop every transfer; the bytes stay for the next open. */
+    while (e->transfers) {
+        transfer *t = e->transfers;
+        remove_transfer(e, t);
+        t->outcome = OUTCOME_STOPPED;
+        finish_transfer_locked(t);
+    }
+    core_unlock(core);
+    return NULL;
+}
+
+bits_hresult engine_start_locked(bits_core *core)
+{
+    if (core->engine)
+        return BITS_S_OK;
+    pthread_once(&curl_once, init_curl);
+    if (curl_init_result != CURLE_OK)
+        return BITS_E_FAIL;
+    engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return BITS_E_OUTOFMEMORY;
+    e->core = core;
+    e->multi = curl_multi_init();
+    if (!e->multi) {
+        free(e);
+        return BITS_E_OUTOFMEMORY;
+    }
+    core->engine = e;
+    core_ref(core);
+    if (pthread_create(&e->thread, NULL, engine_main, e) != 0) {
+        core->engine = NULL;
+        curl_multi_cleanup(e->multi);
+        free(e);
+        core_unref(core); /* the caller holds another reference */
+        return BITS_E_FAIL;
+    }
+    return BITS_S_OK;
+}
+
+void engine_wake(bits_core *core)
+{
+    engine *e = core->engine;
+    if (e)
+        curl_multi_wakeup(e->multi);
+}
+
+void engine_stop(bits_core *core)
+{
+    core_lock(core);
+    engine *e = core->engine;
+    if (e)
+        e->stop = 1;
+    core_unlock(core);
+    if (!e)
+        return;
+    curl_multi_wakeup(e->multi);
+    pthread_join(e->thread, NULL);
+    core_lock(core);
+    core->engine = NULL;
+    core_unlock(core);
+    curl_multi_cleanup(e->multi);
+    free(e);
+    core_unref(core);
+}

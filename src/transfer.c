@@ -1,0 +1,578 @@
+/*
+ * transfer.c - one file transfer over libcurl.
+ *
+ * Resume never mixes two versions of a file: a request past byte 0 carries
+ * Range and If-Range with the validator recorded when the file started
+ * (strong ETag, else Last-Modified; with neither the file starts over).
+ * A 206 is accepted only when Content-Range starts at the byte asked for
+ * and the total size is unchanged; a 200 means the server sent the whole
+ * (possibly new) file, which then replaces what was there.
+ */
+#include "transfer.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "state.h"
+#include "validate.h"
+
+#define TRANSFER_BUFFER_SIZE (256 * 1024)
+#define MAX_REDIRECTS 10
+
+static void fail_with(transfer *t, failure f, const char *detail)
+{
+    t->outcome = OUTCOME_FAILED;
+    t->fail = f;
+    free(t->detail);
+    t->detail = detail ? strdup(detail) : NULL;
+}
+
+/* The value of response header @p name of the last request, or NULL. */
+static const char *response_header(transfer *t, const char *name)
+{
+    struct curl_header *h = NULL;
+    if (curl_easy_header(t->easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h)
+        return NULL;
+    return h->value;
+}
+
+/* Absolute path -> file:// URL, percent-encoding all but unreserved bytes. */
+static char *file_url_from_path(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *url = malloc(7 + 3 * n + 1);
+    if (!url)
+        return NULL;
+    char *o = url + sprintf(url, "file://");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-._~", *p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return url;
+}
+
+/* ---- response checks --------------------------------------------------- */
+
+static void record_validators_locked(transfer *t)
+{
+    bits_file *f = t->file;
+    const char *etag = response_header(t, "ETag");
+    const char *lm = response_header(t, "Last-Modified");
+    free(f->etag);
+    free(f->last_modified);
+    /* A weak ETag does not promise identical bytes: not usable for ranges. */
+    f->etag = (etag && strncmp(etag, "W/", 2) != 0) ? strdup(etag) : NULL;
+    f->last_modified = lm ? strdup(lm) : NULL;
+}
+
+static void check_partial_locked(transfer *t)
+{
+    bits_file *f = t->file;
+    int64_t first, last, total;
+    const char *cr = response_header(t, "Content-Range");
+    if (!cr || parse_content_range(cr, &first, &last, &total) != 0 ||
+        (uint64_t)first != t->offset) {
+        t->outcome = OUTCOME_RESTART; /* not the bytes we asked for */
+        return;
+    }
+    if (total < 0 && f->bytes_total == BG_SIZE_UNKNOWN) {
+        t->outcome = OUTCOME_RESTART;
+        return;
+    }
+    if (total >= 0 && f->bytes_total != BG_SIZE_UNKNOWN && (uint64_t)total != f->bytes_total) {
+        t->outcome = OUTCOME_RESTART; /* the remote file changed size */
+        return;
+    }
+    if (total >= 0)
+        f->bytes_total = (uint64_t)total;
+}
+
+static void check_full_locked(transfer *t)
+{
+    bits_file *f = t->file;
+    if (t->offset > 0) {
+        /* The server ignored Range or If-Range did not match: this is the
+         * whole current file. Start it over in place. */
+        files_reset_progress_locked(f, t->fd);
+        t->offset = 0;
+    }
+    curl_off_t length = -1;
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (length < 0 && !t->job->dynamic_content) {
+        failure fl = { BG_E_MISSING_FILE_SIZE, BG_ERROR_CONTEXT_REMOTE_FILE, 0 };
+        fail_with(t, fl, NULL);
+        return;
+    }
+    f->bytes_total = length >= 0 ? (uint64_t)length : BG_SIZE_UNKNOWN;
+    record_validators_locked(t);
+}
+
+static void check_unsatisfiable_locked(transfer *t)
+{
+    bits_file *f = t->file;
+    int64_t first, last, total;
+    const char *cr = response_header(t, "Content-Range");
+    /* 416 for "bytes=N-" where N is the size: everything was already here
+     * (e.g. the process stopped right after the last byte). */
+    if (cr && parse_content_range(cr, &first, &last, &total) == 0 && total >= 0 &&
+        (uint64_t)total == t->offset && f->bytes_total == t->offset) {
+        t->outcome = OUTCOME_DONE;
+        return;
+    }
+    t->outcome = OUTCOME_RESTART;
+}
+
+static void check_error_status_locked(transfer *t, long status)
+{
+    failure f = classify_http_status(status);
+    uint32_t policy = t->job->security_flags & BG_HTTP_REDIRECT_POLICY_MASK;
+    char detail[512] = "";
+    if (status >= 300 && status < 400 && policy == BG_HTTP_REDIRECT_POLICY_DISALLOW) {
+        char *target = NULL;
+        curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &target);
+        f.transient = 0; /* a redirect under DISALLOW is fatal (spec 4.9) */
+        if (target && validate_remote_name(target) >= 0) {
+            replace_string(&t->file->remote_name, target);
+            snprintf(detail, sizeof detail, "Redirect to %s refused by the job's policy.",
+                     target);
+        }
+    }
+    const char *retry_after = response_header(t, "Retry-After");
+    t->retry_after = parse_retry_after(retry_after, (int64_t)time(NULL));
+    fail_with(t, f, detail[0] ? detail : NULL);
+}
+
+/* Decides, once per request, whether the final response is one we write. */
+static void check_response_locked(transfer *t)
+{
+    t->checked = 1;
+    if (t->is_file_protocol) {
+        curl_off_t length = -1;
+        curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+        if (length >= 0)
+            t->file->bytes_total = t->offset + (uint64_t)length;
+        return;
+    }
+    long status = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (status == 206)
+        check_partial_locked(t);
+    else if (status == 200 || status == 203)
+        check_full_locked(t);
+    else if (status == 416 && t->offset > 0)
+        check_unsatisfiable_locked(t);
+    else
+        check_error_status_locked(t, status);
+
+    if (t->outcome == OUTCOME_NONE &&
+        (t->job->security_flags & BG_HTTP_REDIRECT_POLICY_MASK) ==
+            BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT) {
+        char *effective = NULL;
+        curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &effective);
+        if (effective && strcmp(effective, t->file->remote_name) != 0 &&
+            validate_remote_name(effective) >= 0)
+            replace_string(&t->file->remote_name, effective);
+    }
+}
+
+/* ---- libcurl callbacks (engine thread) ------------------------------------ */
+
+static int job_is_running(const bits_job *job)
+{
+    uint32_t s = atomic_load(&job->state);
+    return s == BG_JOB_STATE_CONNECTING || s == BG_JOB_STATE_TRANSFERRING;
+}
+
+static uint64_t job_bytes_locked(const bits_job *job)
+{
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < job->nfiles; i++)
+        sum += job->files[i]->bytes_transferred;
+    return sum;
+}
+
+/* Under the lock: may these @p n bytes be written now? */
+static size_t admit_body_locked(transfer *t, size_t n)
+{
+    bits_job *job = t->job;
+    if (!job_is_running(job)) {
+        t->outcome = OUTCOME_STOPPED;
+        return 0;
+    }
+    if (!t->checked)
+        check_response_locked(t);
+    if (t->outcome != OUTCOME_NONE)
+        return 0;
+    if (job->max_download_size && job_bytes_locked(job) + n > job->max_download_size) {
+        failure f = { BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED, BG_ERROR_CONTEXT_REMOTE_FILE, 0 };
+        fail_with(t, f, NULL);
+        return 0;
+    }
+    if (!engine_take_tokens_locked(job, n)) {
+        t->paused = 1;
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    if (atomic_load(&job->state) == BG_JOB_STATE_CONNECTING) {
+        job_error_clear(&job->error); /* bytes move again (spec 1.3) */
+        job_apply_locked(job, STATE_EV_CONNECTED, job_conditions_locked(job));
+    }
+    return n;
+}
+
+static int write_all(int fd, const char *p, size_t n, uint64_t at)
+{
+    while (n > 0) {
+        ssize_t w = pwrite(fd, p, n, (off_t)at);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w == 0 ? ENOSPC : errno;
+        p += w;
+        n -= (size_t)w;
+        at += (uint64_t)w;
+    }
+    return 0;
+}
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    transfer *t = userdata;
+    size_t n = size * nmemb;
+    bits_core *core = t->job->core;
+    t->last_activity = mono_now_us();
+
+    core_lock(core);
+    size_t admitted = admit_body_locked(t, n);
+    core_unlock(core);
+    if (admitted != n)
+        return admitted;
+
+    int err = write_all(t->fd, ptr, n, t->offset + t->written);
+
+    core_lock(core);
+    if (err) {
+        fail_with(t, classify_local_errno(err), strerror(err));
+        core_unlock(core);
+        return 0;
+    }
+    t->written += n;
+    bits_job *job = t->job;
+    t->file->bytes_transferred = t->offset + t->written;
+    job->first_transient = 0; /* progress resets the no-progress window */
+    job->modification_time = now_us();
+    notify_job_event_locked(job, BITS_EVENT_JOB_MODIFICATION, NULL);
+    core_unlock(core);
+    return n;
+}
+
+static size_t on_header(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+    (void)buffer;
+    transfer *t = userdata;
+    t->last_activity = mono_now_us();
+    return size * nitems;
+}
+
+/* ---- setting up the request ------------------------------------------------ */
+
+static void set_proxy(transfer *t, const char *url)
+{
+    bits_job *job = t->job;
+    if (job->proxy_usage == BG_JOB_PROXY_USAGE_NO_PROXY) {
+        curl_easy_setopt(t->easy, CURLOPT_PROXY, "");
+        return;
+    }
+    if (job->proxy_usage != BG_JOB_PROXY_USAGE_OVERRIDE || !job->proxy_list)
+        return; /* PRECONFIG: libcurl reads http_proxy, https_proxy, no_proxy */
+    /* Entries "[scheme=][scheme://]host[:port]": the first for the URL's
+     * scheme wins, else the first without "scheme=". */
+    const char *scheme_end = strstr(url, "://");
+    size_t scheme_len = scheme_end ? (size_t)(scheme_end - url) : 0;
+    char *list = strdup(job->proxy_list);
+    char *chosen = NULL, *fallback = NULL, *save = NULL;
+    for (char *e = list ? strtok_r(list, " ", &save) : NULL; e; e = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(e, '=');
+        char *colon_slash = strstr(e, "://");
+        if (eq && (!colon_slash || eq < colon_slash)) {
+            if (!chosen && (size_t)(eq - e) == scheme_len && strncmp(e, url, scheme_len) == 0)
+                chosen = eq + 1;
+        } else if (!fallback) {
+            fallback = e;
+        }
+    }
+    const char *proxy = chosen ? chosen : fallback;
+    if (proxy)
+        curl_easy_setopt(t->easy, CURLOPT_PROXY, proxy);
+    if (job->bypass_list) {
+        /* libcurl wants commas; "*.example.org" means ".example.org". */
+        char *bypass = strdup(job->bypass_list);
+        char *o = bypass;
+        for (const char *p = job->bypass_list; bypass && *p; p++) {
+            if (*p == '*' && p[1] == '.')
+                continue;
+            *o++ = *p == ' ' ? ',' : *p;
+        }
+        if (bypass) {
+            *o = '\0';
+            curl_easy_setopt(t->easy, CURLOPT_NOPROXY, bypass);
+            free(bypass);
+        }
+    }
+    free(list);
+}
+
+static const long auth_bits[CRED_SCHEMES] = { CURLAUTH_BASIC, CURLAUTH_DIGEST, CURLAUTH_NTLM,
+                                              CURLAUTH_NEGOTIATE };
+
+/* One (user, password) per target: the strongest scheme that has one. */
+static void set_credentials(transfer *t)
+{
+    static const CURLoption user_opt[2] = { CURLOPT_USERNAME, CURLOPT_PROXYUSERNAME };
+    static const CURLoption pass_opt[2] = { CURLOPT_PASSWORD, CURLOPT_PROXYPASSWORD };
+    static const CURLoption auth_opt[2] = { CURLOPT_HTTPAUTH, CURLOPT_PROXYAUTH };
+    for (int target = 0; target < CRED_TARGETS; target++) {
+        for (int s = CRED_SCHEMES - 1; s >= 0; s--) {
+            const job_credential *c = &t->job->creds[target][s];
+            if (!c->set)
+                continue;
+            curl_easy_setopt(t->easy, auth_opt[target], auth_bits[s]);
+            /* NTLM/Negotiate with no name: the ambient identity (":"). */
+            curl_easy_setopt(t->easy, user_opt[target], c->user_name ? c->user_name : "");
+            curl_easy_setopt(t->easy, pass_opt[target], c->password ? c->password : "");
+            break;
+        }
+    }
+}
+
+static int set_custom_headers(transfer *t)
+{
+    const char *h = t->job->custom_headers;
+    while (h && *h) {
+        size_t len = strcspn(h, "\r\n");
+        if (len > 0) {
+            char *line = strndup(h, len);
+            struct curl_slist *grown = line ? curl_slist_append(t->headers, line) : NULL;
+            free(line);
+            if (!grown)
+                return -1;
+            t->headers = grown;
+        }
+        h += len;
+        while (*h == '\r' || *h == '\n')
+            h++;
+    }
+    return 0;
+}
+
+static void set_security(transfer *t, const char *url)
+{
+    uint32_t flags = t->job->security_flags;
+    if (flags & BG_SSL_IGNORE_CERT_CN_INVALID)
+        curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    /* libcurl cannot ignore only a date, CA or usage problem: any of these
+     * flags turns off chain verification for this job (docs say so). */
+    if (flags & (BG_SSL_IGNORE_UNKNOWN_CA | BG_SSL_IGNORE_CERT_DATE_INVALID |
+                 BG_SSL_IGNORE_CERT_WRONG_USAGE))
+        curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    const char *ca_file = getenv("SSL_CERT_FILE");
+    if (ca_file && *ca_file)
+        curl_easy_setopt(t->easy, CURLOPT_CAINFO, ca_file);
+    uint32_t policy = flags & BG_HTTP_REDIRECT_POLICY_MASK;
+    curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION,
+                     policy == BG_HTTP_REDIRECT_POLICY_DISALLOW ? 0L : 1L);
+    curl_easy_setopt(t->easy, CURLOPT_MAXREDIRS, (long)MAX_REDIRECTS);
+    /* Never follow to file:// (a server must not make us read local files),
+     * and HTTPS may only go to HTTP when the job allows it. */
+    int https = strncmp(url, "https://", 8) == 0;
+    curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR,
+                     https && !(flags & BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP)
+                         ? "https"
+                         : "http,https");
+}
+
+/* A local source has no ETag: its size and modification time stand in. */
+static char *local_source_validator(const char *remote)
+{
+    const char *path = remote[0] == '/' ? remote : NULL;
+    char *decoded = NULL;
+    if (!path) {
+        /* file://[localhost]/path -> /path, percent-decoded */
+        const char *p = remote + 7;
+        if (strncmp(p, "localhost", 9) == 0)
+            p += 9;
+        decoded = curl_easy_unescape(NULL, p, 0, NULL);
+        path = decoded;
+    }
+    struct stat st;
+    char text[64];
+    int ok = path && stat(path, &st) == 0;
+    if (ok)
+        snprintf(text, sizeof text, "%lld:%lld.%09ld", (long long)st.st_size,
+                 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    curl_free(decoded);
+    return ok ? strdup(text) : NULL;
+}
+
+/* Range + If-Range for a resumed request; decides the starting offset. */
+static int set_resume(transfer *t)
+{
+    bits_file *f = t->file;
+    t->offset = f->bytes_transferred;
+    if (t->is_file_protocol) {
+        char *now = local_source_validator(f->remote_name);
+        if (t->offset > 0 && (!now || !f->last_modified || strcmp(now, f->last_modified) != 0))
+            t->offset = 0; /* the local source changed since it started */
+        if (t->offset == 0 && f->bytes_transferred > 0)
+            files_reset_progress_locked(f, t->fd);
+        free(f->last_modified);
+        f->last_modified = now;
+        if (t->offset > 0)
+            curl_easy_setopt(t->easy, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)t->offset);
+        return 0;
+    }
+    if (t->offset > 0 && t->job->dynamic_content)
+        t->offset = 0; /* dynamic content always starts over (spec 4.10) */
+    if (t->offset > 0 && !f->etag && !f->last_modified)
+        t->offset = 0; /* nothing to prove it is the same file */
+    if (t->offset == 0) {
+        if (f->bytes_transferred > 0)
+            files_reset_progress_locked(f, t->fd);
+        return 0;
+    }
+    char range[32];
+    snprintf(range, sizeof range, "%llu-", (unsigned long long)t->offset);
+    curl_easy_setopt(t->easy, CURLOPT_RANGE, range);
+    const char *validator = f->etag ? f->etag : f->last_modified;
+    size_t n = strlen(validator) + sizeof "If-Range: ";
+    char *line = malloc(n);
+    if (!line)
+        return -1;
+    snprintf(line, n, "If-Range: %s", validator);
+    struct curl_slist *grown = curl_slist_append(t->headers, line);
+    free(line);
+    if (!grown)
+        return -1;
+    t->headers = grown;
+    return 0;
+}
+
+transfer *transfer_create_locked(bits_job *job, bits_file *file, uint32_t stall_timeout_s,
+                                 failure *fail)
+{
+    failure oom = { BITS_E_OUTOFMEMORY, BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, 1 };
+    transfer *t = calloc(1, sizeof *t);
+    if (!t) {
+        *fail = oom;
+        return NULL;
+    }
+    t->fd = files_open_temp_locked(file);
+    if (t->fd < 0) {
+        *fail = classify_local_errno(errno);
+        free(t);
+        return NULL;
+    }
+    bits_job_add_ref(job);
+    t->job = job;
+    t->file = file;
+    t->retry_after = -1;
+    t->last_activity = mono_now_us();
+    t->is_file_protocol = remote_is_local(file->remote_name);
+    char *url = file->remote_name[0] == '/' ? file_url_from_path(file->remote_name)
+                                            : strdup(file->remote_name);
+    t->easy = curl_easy_init();
+    if (!url || !t->easy || set_resume(t) != 0 || set_custom_headers(t) != 0) {
+        free(url);
+        transfer_free_locked(t);
+        *fail = oom;
+        return NULL;
+    }
+    CURL *e = t->easy;
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)TRANSFER_BUFFER_SIZE);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "openbits/" OPENBITS_VERSION_STRING);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (stall_timeout_s)
+        curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, (long)stall_timeout_s);
+    if (t->headers)
+        curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    set_security(t, url);
+    set_proxy(t, url);
+    set_credentials(t);
+    free(url);
+    file->active = 1;
+    return t;
+}
+
+/* ---- the end of a request ---------------------------------------------------- */
+
+static void settle_success_locked(transfer *t)
+{
+    if (!t->checked)
+        check_response_locked(t); /* an empty body never reached on_body */
+    if (t->outcome != OUTCOME_NONE)
+        return;
+    bits_file *f = t->file;
+    uint64_t have = t->offset + t->written;
+    if (f->bytes_total == BG_SIZE_UNKNOWN)
+        f->bytes_total = have; /* dynamic content: the size is what came */
+    if (have < f->bytes_total) {
+        failure fl = { BG_E_CONNECTION_CLOSED, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, 1 };
+        fail_with(t, fl, "The response body ended early.");
+        return;
+    }
+    /* Drop any stale tail left by a restart whose truncate failed. */
+    if (ftruncate(t->fd, (off_t)f->bytes_total) != 0) {
+        fail_with(t, classify_local_errno(errno), strerror(errno));
+        return;
+    }
+    f->bytes_transferred = f->bytes_total;
+    t->outcome = OUTCOME_DONE;
+}
+
+void transfer_settle_locked(transfer *t, CURLcode result)
+{
+    if (t->outcome != OUTCOME_NONE)
+        return; /* decided by a callback: restart, failure, stop, 416 done */
+    if (result == CURLE_OK) {
+        settle_success_locked(t);
+        return;
+    }
+    fail_with(t, classify_curl_code(result, t->is_file_protocol), curl_easy_strerror(result));
+}
+
+void transfer_free_locked(transfer *t)
+{
+    if (!t)
+        return;
+    if (t->easy)
+        curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->headers);
+    if (t->fd >= 0)
+        close(t->fd);
+    if (t->file)
+        t->file->active = 0;
+    free(t->detail);
+    bits_job_release(t->job);
+    free(t);
+}
