@@ -1,0 +1,168 @@
+/* http_server.c - start, drive and stop the loopback test HTTP server. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "http_server.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_support.h"
+
+extern char **environ;
+
+static int read_port(const char *port_file)
+{
+    FILE *f = fopen(port_file, "r");
+    int port = 0;
+    if (f) {
+        if (fscanf(f, "%d", &port) != 1)
+            port = 0;
+        fclose(f);
+    }
+    return port;
+}
+
+void ts_server_start(ts_server *s, const char *root)
+{
+    const char *script = getenv("OPENBITS_TEST_SERVER");
+    const char *python = getenv("OPENBITS_PYTHON");
+    if (!python)
+        python = "/usr/bin/python3";
+    assert_non_null(script);
+    memset(s, 0, sizeof *s);
+    s->root = strdup(root);
+    s->port_file = ts_path_join(root, ".port");
+    unlink(s->port_file);
+    char *argv[] = { (char *)python, (char *)script, "--port", "0", "--root", s->root,
+                     "--port-file", s->port_file, "--lifetime", "300", NULL };
+    assert_int_equal(posix_spawn(&s->pid, python, NULL, NULL, argv, environ), 0);
+    for (int i = 0; i < 200 && !s->port; i++) { /* up to 10 s */
+        s->port = read_port(s->port_file);
+        if (!s->port)
+            usleep(50000);
+    }
+    assert_true(s->port > 0);
+}
+
+void ts_server_stop(ts_server *s)
+{
+    if (s->pid > 0) {
+        kill(s->pid, SIGTERM);
+        waitpid(s->pid, NULL, 0);
+    }
+    if (s->port_file)
+        unlink(s->port_file);
+    free(s->root);
+    free(s->port_file);
+    memset(s, 0, sizeof *s);
+}
+
+char *ts_server_url(const ts_server *s, const char *path)
+{
+    char *url = NULL;
+    assert_true(asprintf(&url, "http://127.0.0.1:%d%s", s->port, path) > 0);
+    return url;
+}
+
+typedef struct buffer {
+    char *data;
+    size_t len;
+} buffer;
+
+static size_t collect(char *p, size_t size, size_t n, void *ud)
+{
+    buffer *b = ud;
+    char *grown = realloc(b->data, b->len + size * n + 1);
+    if (!grown)
+        return 0;
+    memcpy(grown + b->len, p, size * n);
+    b->len += size * n;
+    grown[b->len] = '\0';
+    b->data = grown;
+    return size * n;
+}
+
+static char *control(const ts_server *s, const char *path, const char *body)
+{
+    char *url = ts_server_url(s, path);
+    CURL *c = curl_easy_init();
+    buffer b = { NULL, 0 };
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    }
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    free(url);
+    if (rc != CURLE_OK || status != 200) {
+        print_error("control %s failed: %s, HTTP %ld: %s\n", path, curl_easy_strerror(rc),
+                       status, b.data ? b.data : "");
+        free(b.data);
+        fail();
+    }
+    return b.data ? b.data : strdup("");
+}
+
+void ts_server_config(const ts_server *s, const char *json)
+{
+    free(control(s, "/_control/config", json));
+}
+
+char *ts_server_stats(const ts_server *s)
+{
+    return control(s, "/_control/stats", NULL);
+}
+
+void ts_server_reset(const ts_server *s)
+{
+    free(control(s, "/_control/reset", "{}"));
+}
+
+void ts_write_file(const char *path, size_t size, unsigned seed)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    uint32_t x = seed * 2654435761u + 1;
+    for (size_t i = 0; i < size; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        fputc((int)(x & 0xFF), f);
+    }
+    assert_int_equal(fclose(f), 0);
+}
+
+int ts_files_equal(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int equal = fa && fb;
+    while (equal) {
+        int ca = fgetc(fa), cb = fgetc(fb);
+        if (ca != cb)
+            equal = 0;
+        if (ca == EOF || cb == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return equal;
+}

@@ -1,0 +1,38 @@
+/*
+ * http_server.h - the loopback test HTTP server for the C tests.
+ *
+ * Starts python_tests/server/openbits_test_server.py (path and interpreter
+ * from $OPENBITS_TEST_SERVER and $OPENBITS_PYTHON, set by CTest) on an
+ * ephemeral port of 127.0.0.1, talks to its control API, and stops it.
+ */
+#ifndef OPENBITS_TEST_HTTP_SERVER_H
+#define OPENBITS_TEST_HTTP_SERVER_H
+
+#include <sys/types.h>
+
+typedef struct ts_server {
+    pid_t pid;
+    int port;
+    char *root;        /* directory the server serves */
+    char *port_file;
+} ts_server;
+
+/* Starts the server serving @p root. Fails the test when it cannot. */
+void ts_server_start(ts_server *s, const char *root);
+/* Stops it (SIGTERM, then waits) and frees its strings. */
+void ts_server_stop(ts_server *s);
+/* "http://127.0.0.1:PORT" + @p path (malloc'ed). */
+char *ts_server_url(const ts_server *s, const char *path);
+/* POSTs @p json to /_control/config; fails the test on an error status. */
+void ts_server_config(const ts_server *s, const char *json);
+/* GETs /_control/stats; the body (malloc'ed). */
+char *ts_server_stats(const ts_server *s);
+/* POSTs to /_control/reset (clears behaviours and counters). */
+void ts_server_reset(const ts_server *s);
+
+/* Writes @p size deterministic bytes (seeded by @p seed) to @p path. */
+void ts_write_file(const char *path, size_t size, unsigned seed);
+/* 1 when the two files have identical contents. */
+int ts_files_equal(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,837 @@
+/*
+ * test_engine.c - real transfers against the loopback test server: every
+ * state reached through real events, resume correctness, errors, retries,
+ * time limits, priorities, bandwidth, Complete/Cancel file handling,
+ * events and the notify command line.
+ *
+ * Timing bounds here are generous: figures belong in bench/, these tests
+ * only assert that things happen and in which order.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openbits/openbits.h>
+
+#include "http_server.h"
+#include "test_support.h"
+
+typedef struct env {
+    char *dir;      /* private temp dir */
+    char *www;      /* served by the server */
+    char *dl;       /* destinations */
+    ts_server srv;
+    bits_manager *mgr;
+} env;
+
+static env E;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    E.dir = ts_make_temp_dir();
+    E.www = ts_path_join(E.dir, "www");
+    E.dl = ts_path_join(E.dir, "dl");
+    mkdir(E.www, 0755);
+    mkdir(E.dl, 0755);
+    ts_server_start(&E.srv, E.www);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    ts_server_stop(&E.srv);
+    free(E.www);
+    free(E.dl);
+    ts_remove_tree(E.dir);
+    return 0;
+}
+
+static int test_setup(void **state)
+{
+    (void)state;
+    ts_server_reset(&E.srv);
+    assert_hr_equal(bits_manager_open(NULL, BITS_MANAGER_OPEN_IN_MEMORY, &E.mgr), BITS_S_OK);
+    return 0;
+}
+
+static int test_teardown(void **state)
+{
+    (void)state;
+    bits_manager_close(E.mgr);
+    E.mgr = NULL;
+    return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint32_t state_of(bits_job *job)
+{
+    uint32_t s = 99;
+    assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
+    return s;
+}
+
+/* Waits until the job is in one of the states of @p mask (bit per state)
+ * or @p timeout_s passes; returns the state. */
+static uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s)
+{
+    double end = now_s() + timeout_s;
+    uint32_t s = state_of(job);
+    while (!(mask & (1u << s)) && now_s() < end) {
+        usleep(5000);
+        s = state_of(job);
+    }
+    return s;
+}
+
+#define BIT(s) (1u << (s))
+#define DONE_MASK (BIT(BG_JOB_STATE_TRANSFERRED) | BIT(BG_JOB_STATE_ERROR))
+
+static uint64_t job_bytes(bits_job *job)
+{
+    bits_job_progress p = { .struct_size = sizeof p };
+    assert_hr_equal(bits_job_get_progress(job, &p), BITS_S_OK);
+    return p.bytes_transferred;
+}
+
+static void wait_bytes(bits_job *job, uint64_t at_least, double timeout_s)
+{
+    double end = now_s() + timeout_s;
+    while (job_bytes(job) < at_least && now_s() < end)
+        usleep(5000);
+    assert_true(job_bytes(job) >= at_least);
+}
+
+static char *www_path(const char *name)
+{
+    return ts_path_join(E.www, name);
+}
+
+static char *dl_path(const char *name)
+{
+    return ts_path_join(E.dl, name);
+}
+
+/* Serves a new file of @p size bytes at "/name". */
+static char *serve(const char *name, size_t size, unsigned seed)
+{
+    char *p = www_path(name);
+    ts_write_file(p, size, seed);
+    return p;
+}
+
+static bits_job *new_job(const char *name)
+{
+    bits_job *job = NULL;
+    bits_guid id;
+    assert_hr_equal(bits_manager_create_job(E.mgr, name, BG_JOB_TYPE_DOWNLOAD, &id, &job),
+                    BITS_S_OK);
+    return job;
+}
+
+static void add(bits_job *job, const char *name, const char *dest)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/%s", name);
+    char *url = ts_server_url(&E.srv, path);
+    assert_hr_equal(bits_job_add_file(job, url, dest), BITS_S_OK);
+    free(url);
+}
+
+static void configure(const char *name, const char *json_fields)
+{
+    char body[1024];
+    snprintf(body, sizeof body, "{\"path\": \"/%s\", %s}", name, json_fields);
+    ts_server_config(&E.srv, body);
+}
+
+static void expect_error(bits_job *job, bits_hresult code, uint32_t context)
+{
+    bits_error *err = NULL;
+    assert_hr_equal(bits_job_get_error(job, &err), BITS_S_OK);
+    uint32_t ctx = 99;
+    bits_hresult hr = 0;
+    assert_hr_equal(bits_error_get_error(err, &ctx, &hr), BITS_S_OK);
+    assert_hr_equal(hr, code);
+    assert_int_equal(ctx, context);
+    bits_error_free(err);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* ---- event recording ---------------------------------------------------- */
+
+#define MAX_EVENTS 4096
+typedef struct recorder {
+    pthread_mutex_t lock;
+    uint32_t kinds[MAX_EVENTS];
+    uint32_t states[MAX_EVENTS];
+    int count;
+} recorder;
+
+static void record(const bits_event *ev, void *data)
+{
+    recorder *r = data;
+    pthread_mutex_lock(&r->lock);
+    if (r->count < MAX_EVENTS) {
+        r->kinds[r->count] = ev->kind;
+        r->states[r->count] = ev->state;
+        r->count++;
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+static int index_of(recorder *r, uint32_t kind, uint32_t state, int from)
+{
+    pthread_mutex_lock(&r->lock);
+    int found = -1;
+    for (int i = from; i < r->count && found < 0; i++) {
+        if (r->kinds[i] == kind && (state == 99 || r->states[i] == state))
+            found = i;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return found;
+}
+
+static int wait_event(recorder *r, uint32_t kind, uint32_t state, double timeout_s)
+{
+    double end = now_s() + timeout_s;
+    int i;
+    while ((i = index_of(r, kind, state, 0)) < 0 && now_s() < end)
+        usleep(5000);
+    return i;
+}
+
+/* ---- the tests ------------------------------------------------------------ */
+
+/* SUSPENDED -> QUEUED -> CONNECTING -> TRANSFERRING -> TRANSFERRED ->
+ * ACKNOWLEDGED through real events, with byte-identical files. */
+static void test_lifecycle_states_and_files(void **state)
+{
+    (void)state;
+    char *src1 = serve("a.bin", 1 << 20, 1), *src2 = serve("empty.bin", 0, 2);
+    char *src3 = serve("c.bin", 100000, 3);
+    char *d1 = dl_path("a.bin"), *d2 = dl_path("empty.bin"), *d3 = dl_path("c.bin");
+    recorder rec = { .lock = PTHREAD_MUTEX_INITIALIZER };
+    bits_job *job = new_job("lifecycle");
+    assert_int_equal(state_of(job), BG_JOB_STATE_SUSPENDED);
+    assert_hr_equal(bits_job_set_notify_flags(job, 0x1F & ~BG_NOTIFY_DISABLE), BITS_S_OK);
+    assert_hr_equal(bits_job_set_minimum_notification_interval(job, 0), BITS_S_OK);
+    assert_hr_equal(bits_job_set_event_callback(job, record, &rec), BITS_S_OK);
+    add(job, "a.bin", d1);
+    add(job, "empty.bin", d2);
+    add(job, "c.bin", d3);
+
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_TRANSFERRED);
+    assert_true(wait_event(&rec, BITS_EVENT_JOB_TRANSFERRED, 99, 5) >= 0);
+
+    /* Every state in order, then one FILE_TRANSFERRED per file before
+     * JOB_TRANSFERRED. */
+    int q = index_of(&rec, BITS_EVENT_JOB_MODIFICATION, BG_JOB_STATE_QUEUED, 0);
+    int c = index_of(&rec, BITS_EVENT_JOB_MODIFICATION, BG_JOB_STATE_CONNECTING, 0);
+    int t = index_of(&rec, BITS_EVENT_JOB_MODIFICATION, BG_JOB_STATE_TRANSFERRING, 0);
+    int jt = index_of(&rec, BITS_EVENT_JOB_TRANSFERRED, 99, 0);
+    assert_true(q >= 0 && c > q && t > c && jt > t);
+    int f1 = index_of(&rec, BITS_EVENT_FILE_TRANSFERRED, 99, 0);
+    int f2 = index_of(&rec, BITS_EVENT_FILE_TRANSFERRED, 99, f1 + 1);
+    int f3 = index_of(&rec, BITS_EVENT_FILE_TRANSFERRED, 99, f2 + 1);
+    assert_true(f1 > t && f2 > f1 && f3 > f2 && jt > f3);
+    assert_int_equal(index_of(&rec, BITS_EVENT_FILE_TRANSFERRED, 99, f3 + 1), -1);
+
+    bits_job_progress p = { .struct_size = sizeof p };
+    assert_hr_equal(bits_job_get_progress(job, &p), BITS_S_OK);
+    assert_int_equal(p.bytes_total, (1 << 20) + 100000);
+    assert_int_equal(p.bytes_transferred, p.bytes_total);
+    assert_int_equal(p.files_total, 3);
+    assert_int_equal(p.files_transferred, 3);
+    bits_job_times times = { .struct_size = sizeof times };
+    assert_hr_equal(bits_job_get_times(job, &times), BITS_S_OK);
+    assert_true(times.transfer_completion_time >= times.creation_time);
+
+    /* Nothing under the destination names before Complete. */
+    assert_false(exists(d1));
+    bits_file_enum *fe;
+    bits_file *file;
+    assert_hr_equal(bits_job_enum_files(job, &fe), BITS_S_OK);
+    assert_hr_equal(bits_file_enum_next(fe, 1, &file, NULL), BITS_S_OK);
+    char *temp = NULL;
+    assert_hr_equal(bits_file_get_temporary_name(file, &temp), BITS_S_OK);
+    struct stat st;
+    assert_int_equal(lstat(temp, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_true(S_ISREG(st.st_mode));
+
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_int_equal(state_of(job), BG_JOB_STATE_ACKNOWLEDGED);
+    assert_false(exists(temp));
+    assert_true(ts_files_equal(src1, d1));
+    assert_true(ts_files_equal(src2, d2));
+    assert_true(ts_files_equal(src3, d3));
+    bits_file_progress fp = { .struct_size = sizeof fp };
+    assert_hr_equal(bits_file_get_progress(file, &fp), BITS_S_OK);
+    assert_int_equal(fp.completed, 1);
+    assert_int_equal(fp.bytes_total, 1 << 20);
+
+    bits_free(temp);
+    bits_file_release(file);
+    bits_file_enum_free(fe);
+    assert_hr_equal(bits_job_set_event_callback(job, NULL, NULL), BITS_S_OK);
+    bits_job_release(job);
+    free(src1), free(src2), free(src3), free(d1), free(d2), free(d3);
+}
+
+static void test_http_404_is_error(void **state)
+{
+    (void)state;
+    recorder rec = { .lock = PTHREAD_MUTEX_INITIALIZER };
+    bits_job *job = new_job("404");
+    char *d = dl_path("missing.bin");
+    add(job, "missing.bin", d);
+    assert_hr_equal(bits_job_set_event_callback(job, record, &rec), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BG_E_HTTP_ERROR_404, BG_ERROR_CONTEXT_REMOTE_FILE);
+    assert_hr_equal(BG_E_HTTP_ERROR_404, (bits_hresult)0x80190194u);
+
+    bits_error *err;
+    bits_file *file = NULL;
+    char *proto = NULL, *desc = NULL, *remote = NULL;
+    assert_hr_equal(bits_job_get_error(job, &err), BITS_S_OK);
+    assert_hr_equal(bits_error_get_file(err, &file), BITS_S_OK);
+    assert_hr_equal(bits_file_get_remote_name(file, &remote), BITS_S_OK);
+    assert_non_null(strstr(remote, "/missing.bin"));
+    assert_hr_equal(bits_error_get_protocol(err, &proto), BITS_S_OK);
+    assert_string_equal(proto, "http");
+    assert_hr_equal(bits_error_get_description(err, &desc), BITS_S_OK);
+    assert_non_null(strstr(desc, "404"));
+    uint32_t count = 0;
+    assert_hr_equal(bits_job_get_error_count(job, &count), BITS_S_OK);
+    assert_int_equal(count, 1);
+    assert_true(wait_event(&rec, BITS_EVENT_JOB_ERROR, BG_JOB_STATE_ERROR, 5) >= 0);
+
+    /* Complete keeps nothing: no file finished. */
+    assert_hr_equal(bits_job_complete(job), BG_S_PARTIAL_COMPLETE);
+    assert_false(exists(d));
+    bits_free(proto), bits_free(desc), bits_free(remote);
+    bits_file_release(file);
+    bits_error_free(err);
+    bits_job_set_event_callback(job, NULL, NULL);
+    bits_job_release(job);
+    free(d);
+}
+
+/* 503 is transient: TRANSIENT_ERROR with 0x801901F7, retried by itself
+ * after the minimum retry delay (5 s, the floor). */
+static void test_503_is_transient_and_retried(void **state)
+{
+    (void)state;
+    char *src = serve("busy.bin", 50000, 4);
+    char *d = dl_path("busy.bin");
+    configure("busy.bin", "\"statuses\": [503], \"retry_after\": 1");
+    bits_job *job = new_job("503");
+    add(job, "busy.bin", d);
+    assert_hr_equal(bits_job_set_minimum_retry_delay(job, 0), BITS_S_OK); /* -> 5 s */
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
+                     BG_JOB_STATE_TRANSIENT_ERROR);
+    expect_error(job, BG_E_HTTP_ERROR_503, BG_ERROR_CONTEXT_REMOTE_FILE);
+    assert_hr_equal(BG_E_HTTP_ERROR_503, (bits_hresult)0x801901F7u);
+    double entered = now_s();
+    /* Not retried before the delay; retried after it. */
+    usleep(2000000);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSIENT_ERROR);
+    assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_TRANSFERRED);
+    assert_true(now_s() - entered >= 4.0);
+    uint32_t count = 0;
+    bits_job_get_error_count(job, &count);
+    assert_int_equal(count, 1);
+    /* Once bytes moved, the error is gone. */
+    bits_error *err = (bits_error *)1;
+    assert_hr_equal(bits_job_get_error(job, &err), BG_E_ERROR_INFORMATION_UNAVAILABLE);
+    assert_null(err);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+/* Resume in TRANSIENT_ERROR retries at once, without the delay. */
+static void test_resume_retries_transient_at_once(void **state)
+{
+    (void)state;
+    char *src = serve("busy2.bin", 1000, 5);
+    char *d = dl_path("busy2.bin");
+    configure("busy2.bin", "\"statuses\": [503]");
+    bits_job *job = new_job("retry now");
+    add(job, "busy2.bin", d);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK); /* retry delay stays 600 s */
+    assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
+                     BG_JOB_STATE_TRANSIENT_ERROR);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 10), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+/* Runs a rate-limited download of @p name, suspends it part-way, lets
+ * @p while_suspended act, resumes at full speed and returns the job in
+ * TRANSFERRED (or what it reached). */
+static bits_job *suspend_resume(const char *name, const char *dest,
+                                void (*while_suspended)(const char *name))
+{
+    bits_job *job = new_job(name);
+    add(job, name, dest);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 2 << 20), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    wait_bytes(job, 512 * 1024, 20);
+    assert_hr_equal(bits_job_suspend(job), BITS_S_OK);
+    assert_int_equal(state_of(job), BG_JOB_STATE_SUSPENDED);
+    uint64_t kept = job_bytes(job);
+    assert_true(kept >= 512 * 1024);
+    if (while_suspended)
+        while_suspended(name);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 0), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    wait_for(job, DONE_MASK, 30);
+    return job;
+}
+
+static void test_suspend_resume_uses_range(void **state)
+{
+    (void)state;
+    char *src = serve("range.bin", 8 << 20, 6);
+    char *d = dl_path("range.bin");
+    bits_job *job = suspend_resume("range.bin", d, NULL);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    char *stats = ts_server_stats(&E.srv);
+    /* The second request asked for the rest, proving the same file. */
+    assert_non_null(strstr(stats, "bytes="));
+    assert_non_null(strstr(stats, "If-Range"));
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    free(stats);
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+static void change_file(const char *name)
+{
+    char *p = www_path(name);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    ts_write_file(p, (size_t)st.st_size, 99); /* same size, new bytes */
+    free(p);
+    usleep(1100000); /* a new Last-Modified second as well */
+}
+
+static void test_changed_file_restarts_cleanly(void **state)
+{
+    (void)state;
+    char *src = serve("changing.bin", 8 << 20, 7);
+    char *d = dl_path("changing.bin");
+    bits_job *job = suspend_resume("changing.bin", d, change_file);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d)); /* the new content, not a mix */
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+static void ignore_range(const char *name)
+{
+    configure(name, "\"ignore_range\": true");
+}
+
+static void test_range_ignored_restarts(void **state)
+{
+    (void)state;
+    char *src = serve("norange.bin", 8 << 20, 8);
+    char *d = dl_path("norange.bin");
+    bits_job *job = suspend_resume("norange.bin", d, ignore_range);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+static void wrong_content_range(const char *name)
+{
+    configure(name, "\"wrong_content_range\": true");
+}
+
+static void test_wrong_content_range_restarts(void **state)
+{
+    (void)state;
+    char *src = serve("badcr.bin", 8 << 20, 9);
+    char *d = dl_path("badcr.bin");
+    bits_job *job = suspend_resume("badcr.bin", d, wrong_content_range);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+/* A body cut short is a transient BG_E_CONNECTION_CLOSED; the retry asks
+ * for the rest and the file ends identical. */
+static void test_truncated_body_resumes(void **state)
+{
+    (void)state;
+    char *src = serve("trunc.bin", 1 << 20, 10);
+    char *d = dl_path("trunc.bin");
+    configure("trunc.bin", "\"truncate_after\": 300000, \"times\": 1");
+    bits_job *job = new_job("truncated");
+    add(job, "trunc.bin", d);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
+                     BG_JOB_STATE_TRANSIENT_ERROR);
+    expect_error(job, BG_E_CONNECTION_CLOSED, BG_ERROR_CONTEXT_GENERAL_TRANSPORT);
+    assert_true(job_bytes(job) > 0);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+static void test_missing_size(void **state)
+{
+    (void)state;
+    char *src = serve("nosize.bin", 70000, 11);
+    char *d = dl_path("nosize.bin");
+    configure("nosize.bin", "\"no_content_length\": true");
+    bits_job *job = new_job("no size");
+    add(job, "nosize.bin", d);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BG_E_MISSING_FILE_SIZE, BG_ERROR_CONTEXT_REMOTE_FILE);
+    assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
+    bits_job_release(job);
+
+    /* With dynamic content the same answer is fine. */
+    job = new_job("dynamic");
+    add(job, "nosize.bin", d);
+    assert_hr_equal(bits_job_set_dynamic_content(job, 1), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+static void test_local_copies(void **state)
+{
+    (void)state;
+    char *src = serve("local.bin", 300000, 12);
+    char *d1 = dl_path("local1.bin"), *d2 = dl_path("local2.bin");
+    char url[4200];
+    snprintf(url, sizeof url, "file://%s", src);
+    bits_job *job = new_job("local");
+    assert_hr_equal(bits_job_add_file(job, url, d1), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, src, d2), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d1));
+    assert_true(ts_files_equal(src, d2));
+    bits_job_release(job);
+
+    char *missing = www_path("no-such-file");
+    job = new_job("local missing");
+    assert_hr_equal(bits_job_add_file(job, missing, d1), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BITS_E_FILE_NOT_FOUND, BG_ERROR_CONTEXT_REMOTE_FILE);
+    bits_error *err;
+    char *proto = NULL;
+    assert_hr_equal(bits_job_get_error(job, &err), BITS_S_OK);
+    assert_hr_equal(bits_error_get_protocol(err, &proto), BITS_S_OK);
+    assert_string_equal(proto, "file");
+    bits_free(proto);
+    bits_error_free(err);
+    bits_job_release(job);
+    free(src), free(d1), free(d2), free(missing);
+}
+
+static void test_redirect_to_file_is_refused(void **state)
+{
+    (void)state;
+    char *d = dl_path("redir.bin");
+    configure("redir.bin", "\"redirect\": \"file:///etc/passwd\", \"redirect_status\": 302");
+    bits_job *job = new_job("redirect");
+    add(job, "redir.bin", d);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BITS_E_WINHTTP_REDIRECT_FAILED, BG_ERROR_CONTEXT_REMOTE_FILE);
+    assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
+    assert_false(exists(d));
+    bits_job_release(job);
+    free(d);
+}
+
+static void test_maximum_download_time(void **state)
+{
+    (void)state;
+    char *src = serve("slow.bin", 4 << 20, 13);
+    char *d = dl_path("slow.bin");
+    bits_job *job = new_job("max time");
+    add(job, "slow.bin", d);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 100000), BITS_S_OK);
+    assert_hr_equal(bits_job_set_maximum_download_time(job, 1), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BG_E_MAXDOWNLOAD_TIMEOUT, BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER);
+    assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+/* NoProgressTimeout 0: every error is fatal, even a 503. */
+static void test_no_progress_timeout_zero_makes_errors_fatal(void **state)
+{
+    (void)state;
+    char *src = serve("busy3.bin", 1000, 14);
+    char *d = dl_path("busy3.bin");
+    configure("busy3.bin", "\"statuses\": [503]");
+    bits_job *job = new_job("fatal");
+    add(job, "busy3.bin", d);
+    assert_hr_equal(bits_job_set_no_progress_timeout(job, 0), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK | BIT(BG_JOB_STATE_TRANSIENT_ERROR), 20),
+                     BG_JOB_STATE_ERROR);
+    expect_error(job, BG_E_HTTP_ERROR_503, BG_ERROR_CONTEXT_REMOTE_FILE);
+    bits_job_cancel(job);
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+/* A HIGH job pre-empts a running LOW one, which waits in QUEUED. */
+static void test_priority_preemption(void **state)
+{
+    (void)state;
+    char *src1 = serve("low.bin", 2 << 20, 15), *src2 = serve("high.bin", 200000, 16);
+    char *d1 = dl_path("low.bin"), *d2 = dl_path("high.bin");
+    bits_job *low = new_job("low"), *high = new_job("high");
+    add(low, "low.bin", d1);
+    add(high, "high.bin", d2);
+    assert_hr_equal(bits_job_set_priority(low, BG_JOB_PRIORITY_LOW), BITS_S_OK);
+    assert_hr_equal(bits_job_set_priority(high, BG_JOB_PRIORITY_HIGH), BITS_S_OK);
+    assert_hr_equal(bits_job_set_max_bandwidth(low, 500000), BITS_S_OK);
+    assert_hr_equal(bits_job_set_max_bandwidth(high, 100000), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(low), BITS_S_OK);
+    wait_bytes(low, 100000, 20);
+    assert_hr_equal(bits_job_resume(high), BITS_S_OK);
+    assert_int_equal(wait_for(high, BIT(BG_JOB_STATE_TRANSFERRING) | DONE_MASK, 20),
+                     BG_JOB_STATE_TRANSFERRING);
+    assert_int_equal(state_of(low), BG_JOB_STATE_QUEUED);
+    assert_int_equal(wait_for(high, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_set_max_bandwidth(low, 0), BITS_S_OK);
+    assert_int_equal(wait_for(low, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(low), BITS_S_OK);
+    assert_hr_equal(bits_job_complete(high), BITS_S_OK);
+    assert_true(ts_files_equal(src1, d1));
+    assert_true(ts_files_equal(src2, d2));
+    bits_job_release(low);
+    bits_job_release(high);
+    free(src1), free(src2), free(d1), free(d2);
+}
+
+/* The bandwidth cap holds on average (generous bounds: not a benchmark). */
+static void test_bandwidth_limit(void **state)
+{
+    (void)state;
+    char *src = serve("rate.bin", 3 << 20, 17);
+    char *d = dl_path("rate.bin");
+    bits_job *job = new_job("rate");
+    add(job, "rate.bin", d);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 1 << 20), BITS_S_OK);
+    double start = now_s();
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_TRANSFERRED);
+    double took = now_s() - start;
+    assert_true(took >= 3.0 * 0.85); /* never much faster than the cap */
+    assert_true(took <= 3.0 * 2.0);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+/* Complete mid-transfer keeps the finished files and drops the rest. */
+static void test_partial_complete_and_cancel(void **state)
+{
+    (void)state;
+    char *src1 = serve("p1.bin", 10000, 18), *src2 = serve("p2.bin", 4 << 20, 19);
+    char *d1 = dl_path("p1.bin"), *d2 = dl_path("p2.bin");
+    bits_job *job = new_job("partial");
+    add(job, "p1.bin", d1);
+    add(job, "p2.bin", d2);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 500000), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    wait_bytes(job, 10000 + 100000, 20);
+    bits_file_enum *fe;
+    bits_file *files[2];
+    uint32_t n = 0;
+    char *temp2 = NULL;
+    assert_hr_equal(bits_job_enum_files(job, &fe), BITS_S_OK);
+    assert_hr_equal(bits_file_enum_next(fe, 2, files, &n), BITS_S_OK);
+    assert_hr_equal(bits_file_get_temporary_name(files[1], &temp2), BITS_S_OK);
+    assert_true(exists(temp2));
+    assert_hr_equal(bits_job_complete(job), BG_S_PARTIAL_COMPLETE);
+    assert_true(ts_files_equal(src1, d1));
+    assert_false(exists(d2));
+    assert_false(exists(temp2));
+    bits_free(temp2);
+    bits_file_release(files[0]);
+    bits_file_release(files[1]);
+    bits_file_enum_free(fe);
+    bits_job_release(job);
+
+    /* Cancel deletes every temporary file. */
+    job = new_job("cancel");
+    add(job, "p2.bin", d2);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 500000), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    wait_bytes(job, 100000, 20);
+    assert_hr_equal(bits_job_enum_files(job, &fe), BITS_S_OK);
+    assert_hr_equal(bits_file_enum_next(fe, 1, files, NULL), BITS_S_OK);
+    assert_hr_equal(bits_file_get_temporary_name(files[0], &temp2), BITS_S_OK);
+    assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
+    assert_int_equal(state_of(job), BG_JOB_STATE_CANCELLED);
+    assert_false(exists(temp2));
+    assert_false(exists(d2));
+    bits_free(temp2);
+    bits_file_release(files[0]);
+    bits_file_enum_free(fe);
+    bits_job_release(job);
+    free(src1), free(src2), free(d1), free(d2);
+}
+
+/* The notify program runs (no shell) when the job is transferred. */
+static void test_notify_command_line(void **state)
+{
+    (void)state;
+    char *src = serve("notify.bin", 1000, 20);
+    char *d = dl_path("notify.bin");
+    char *marker = ts_path_join(E.dir, "marker");
+    char params[4200];
+    snprintf(params, sizeof params, "touch \"%s\"", marker);
+    bits_job *job = new_job("notify");
+    add(job, "notify.bin", d);
+    assert_hr_equal(bits_job_set_notify_cmd_line(job, "/usr/bin/touch", params), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    double end = now_s() + 10;
+    while (!exists(marker) && now_s() < end)
+        usleep(10000);
+    assert_true(exists(marker));
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    bits_job_release(job);
+    free(src), free(d), free(marker);
+}
+
+/* Custom headers reach the server; credentials answer its 401. */
+static void test_headers_and_credentials(void **state)
+{
+    (void)state;
+    char *src = serve("auth.bin", 5000, 21);
+    char *d = dl_path("auth.bin");
+    configure("auth.bin", "\"basic_auth\": [\"alice\", \"s3cret\"]");
+    bits_job *job = new_job("no credentials");
+    add(job, "auth.bin", d);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BG_E_HTTP_ERROR_401, BG_ERROR_CONTEXT_REMOTE_FILE);
+    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC,
+                                             "alice", "s3cret"),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_set_custom_headers(job, "X-Openbits-Test: hello\r\n"), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    char *stats = ts_server_stats(&E.srv);
+    assert_non_null(strstr(stats, "X-Openbits-Test"));
+    free(stats);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+/* Several files in flight finish the job just the same. */
+static void test_files_in_flight(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    char *srcs[N], *dsts[N];
+    bits_job *job = new_job("many");
+    assert_hr_equal(bits_job_set_files_in_flight(job, 8), BITS_S_OK);
+    for (int i = 0; i < N; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "many%02d.bin", i);
+        srcs[i] = serve(name, 4096 + (size_t)i, 100 + (unsigned)i);
+        dsts[i] = dl_path(name);
+        add(job, name, dsts[i]);
+    }
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    for (int i = 0; i < N; i++) {
+        assert_true(ts_files_equal(srcs[i], dsts[i]));
+        free(srcs[i]);
+        free(dsts[i]);
+    }
+    bits_job_release(job);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_lifecycle_states_and_files, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_http_404_is_error, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_503_is_transient_and_retried, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_resume_retries_transient_at_once, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_suspend_resume_uses_range, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_changed_file_restarts_cleanly, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_range_ignored_restarts, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_content_range_restarts, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_body_resumes, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_size, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_local_copies, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_redirect_to_file_is_refused, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_maximum_download_time, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_no_progress_timeout_zero_makes_errors_fatal, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_priority_preemption, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_bandwidth_limit, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_partial_complete_and_cancel, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_notify_command_line, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_headers_and_credentials, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_files_in_flight, test_setup, test_teardown),
+    };
+    return cmocka_run_group_tests_name("engine", tests, group_setup, group_teardown);
+}

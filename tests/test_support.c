@@ -1,0 +1,61 @@
+/* test_support.c - helpers shared by the C tests. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "test_support.h"
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "openbits/codes.h"
+
+char *ts_make_temp_dir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char templ[4096];
+    snprintf(templ, sizeof templ, "%s/openbits-test-XXXXXX", base && *base ? base : "/tmp");
+    char *dir = mkdtemp(templ);
+    assert_non_null(dir);
+    char *copy = strdup(dir);
+    assert_non_null(copy);
+    return copy;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void ts_remove_tree(char *path)
+{
+    if (path) {
+        nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(path);
+    }
+}
+
+char *ts_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+void ts_assert_hr_equal(int32_t actual, int32_t expected, const char *expr, const char *file,
+                        int line)
+{
+    if (actual != expected) {
+        print_error("%s: got %s (0x%08X), expected %s (0x%08X)\n", expr,
+                       bits_hresult_name(actual), (unsigned)actual, bits_hresult_name(expected),
+                       (unsigned)expected);
+        _fail(file, line);
+    }
+}

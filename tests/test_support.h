@@ -1,0 +1,28 @@
+/* test_support.h - helpers shared by the C tests (cmocka based). */
+#ifndef OPENBITS_TEST_SUPPORT_H
+#define OPENBITS_TEST_SUPPORT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+/* Creates a fresh private directory under $TMPDIR (or /tmp) and returns its
+ * absolute path (malloc'ed). Fails the test when it cannot. */
+char *ts_make_temp_dir(void);
+
+/* Removes a directory tree created by ts_make_temp_dir() and frees @p path. */
+void ts_remove_tree(char *path);
+
+/* Joins @p dir and @p name with a slash (malloc'ed). */
+char *ts_path_join(const char *dir, const char *name);
+
+/* Asserts that two bits_hresult values are equal, printing both names. */
+#define assert_hr_equal(actual, expected) \
+    ts_assert_hr_equal((actual), (expected), #actual, __FILE__, __LINE__)
+void ts_assert_hr_equal(int32_t actual, int32_t expected, const char *expr, const char *file,
+                        int line);
+
+#endif
