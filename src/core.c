@@ -20,6 +20,7 @@ bits_core *core_new(void)
         return NULL;
     }
     core->owner_uid = getuid();
+    core->engine_lock_fd = -1;
     /* BITS defaults, with the per-store job limit of design 3.2. */
     core->limits[BITS_LIMIT_JOBS] = 300;
     core->limits[BITS_LIMIT_FILES_PER_JOB] = 200;

@@ -22,6 +22,8 @@
 
 typedef struct notifier notifier;
 typedef struct engine engine;
+typedef struct store store;
+typedef struct watcher watcher;
 
 /* A token bucket for bandwidth limits, in bytes; rate 0 = unlimited. */
 typedef struct rate_bucket {
@@ -29,6 +31,8 @@ typedef struct rate_bucket {
     int64_t tokens;
     int64_t refilled_at;        /* monotonic us */
 } rate_bucket;
+
+#define CORE_LIMIT_COUNT (BITS_LIMIT_STALL_TIMEOUT + 1)
 
 typedef struct bits_core {
     atomic_uint refs;
@@ -39,7 +43,7 @@ typedef struct bits_core {
     bits_job **jobs;            /* the queue: non-final jobs, one reference each */
     uint32_t njobs, cap_jobs;
 
-    uint32_t limits[7];         /* indexed by BITS_LIMIT_*; 0 = unlimited */
+    uint32_t limits[CORE_LIMIT_COUNT]; /* indexed by BITS_LIMIT_*; 0 = unlimited */
 
     bits_event_fn manager_cb;   /* manager-wide event callback */
     void *manager_cb_data;
@@ -48,6 +52,9 @@ typedef struct bits_core {
     uint64_t queue_seq;         /* round-robin order of entries into QUEUED */
 
     char *store_dir;            /* NULL for an in-memory store */
+    store *store;               /* NULL for an in-memory store */
+    watcher *watch;             /* sees other processes' changes */
+    int engine_lock_fd;         /* flock on <store>/engine.lock, or -1 */
 } bits_core;
 
 struct bits_manager {
@@ -85,6 +92,7 @@ struct bits_file {
     int transferred;            /* every byte is in the temporary file */
     int completed;              /* moved to local_name by Complete */
     int active;                 /* a transfer of this file is running */
+    uint64_t saved_bytes;       /* progress on disk and in the store */
     /* What identified the remote content when the file started, so a
      * resume is only attempted against the same content (If-Range). */
     char *etag;                 /* strong ETag, or NULL */
@@ -115,6 +123,9 @@ struct bits_job {
     int resumed_once;           /* Resume succeeded at least once */
     uint64_t max_bandwidth;     /* bytes/s, 0 = unlimited */
     uint32_t files_in_flight;   /* concurrent files of this job (>= 1) */
+
+    uint64_t store_seq;         /* creation order in the store */
+    uint32_t files_saved;       /* files already written to the store */
 
     /* Engine bookkeeping (monotonic microseconds; 0 = not set). */
     uint64_t queued_seq;        /* position in the round-robin order */
@@ -198,8 +209,15 @@ uint32_t job_conditions_locked(const bits_job *job);
  * final state -> BG_E_INVALID_STATE. Takes the lock on success; the
  * caller must call job_end_mutation(). */
 bits_hresult job_begin_mutation(bits_job *job);
-/* Marks the job modified (time + JOB_MODIFICATION event) and unlocks. */
-void job_end_mutation(bits_job *job, int modified);
+
+/* Takes a state another process stored: sets it, keeps the timers right,
+ * raises the events, leaves the queue when final, wakes the engine. */
+void job_set_state_from_store_locked(bits_job *job, uint32_t state);
+/* Ends a mutation begun by job_begin_mutation(): when @p modified, stamps
+ * the modification time, writes the job to the store and raises
+ * JOB_MODIFICATION; then unlocks. Returns @p hr, or the store's error when
+ * @p hr was a success and the write failed. */
+bits_hresult job_end_mutation(bits_job *job, int modified, bits_hresult hr);
 
 /* ---- manager.c --------------------------------------------------------------- */
 
@@ -207,6 +225,19 @@ void job_end_mutation(bits_job *job, int modified);
  * holds the lock and its own reference to @p job, so the job and the core
  * stay alive). */
 void core_remove_job_locked(bits_core *core, bits_job *job);
+
+/* Adds a job read from the store to the queue (no limit check), taking
+ * one reference. */
+bits_hresult core_add_loaded_job_locked(bits_core *core, bits_job *job);
+
+/* Writes the job to the store, if the manager has one: the row, and the
+ * files (all of them with @p all_files, else only new ones). Returns the
+ * store's error, which the calling API function reports. */
+bits_hresult core_persist_job_locked(bits_job *job, int all_files);
+
+/* Removes a job that reached a final state from the store, once its files
+ * are dealt with. */
+void core_forget_job_locked(bits_job *job);
 
 /* A new array of new references to the queued jobs the caller may see
  * (all of them with @p all_users); for the enumerators. Caller holds the
@@ -220,6 +251,10 @@ bits_hresult core_snapshot_jobs_locked(bits_core *core, int all_users, bits_job 
  * filtered by the job's notify flags (caller holds the lock). @p file may
  * be NULL. Does nothing when no callback is registered. */
 void notify_job_event_locked(bits_job *job, uint32_t kind, bits_file *file);
+
+/* Queues a JOB_MODIFICATION for a state change: never coalesced or
+ * delayed, so every state a job passes through is reported in order. */
+void notify_job_state_locked(bits_job *job);
 
 /* Queues an event for the job's own callback only (used when a callback is
  * registered after the job reached TRANSFERRED or ERROR). */

@@ -19,15 +19,23 @@
  */
 #include "engine.h"
 
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "files.h"
 #include "state.h"
+#include "store.h"
 #include "transfer.h"
 
 #define POLL_MAX_MS 1000
+#define CHECKPOINT_US 1000000LL          /* progress reaches the store once a second */
+#define INACTIVITY_US (90LL * 24 * 3600 * 1000000) /* JobInactivityTimeout, 90 days */
 #define PAUSED_POLL_MS 20
 #define US_PER_S 1000000LL
 
@@ -38,6 +46,7 @@ struct engine {
     int stop;                   /* under core->lock */
     transfer *transfers;        /* engine thread only */
     rate_bucket manager_bucket; /* BITS_LIMIT_MAX_BANDWIDTH */
+    int has_store;              /* progress is checkpointed */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -116,7 +125,17 @@ static int64_t job_timers_locked(bits_job *job, int64_t now)
 {
     uint32_t s = atomic_load(&job->state);
     uint32_t cond = job_conditions_locked(job);
+    if (now_us() - job->modification_time > INACTIVITY_US) {
+        /* Nobody touched it for 90 days: BITS cancels it (spec 5.2). */
+        if (job_apply_locked(job, STATE_EV_INACTIVITY_TIMEOUT, cond) >= 0) {
+            files_delete_temps_locked(job);
+            core_forget_job_locked(job);
+        }
+        return 0;
+    }
     if (s == BG_JOB_STATE_TRANSIENT_ERROR) {
+        if (!job->first_transient)
+            job->first_transient = now; /* e.g. loaded from the store */
         int64_t give_up = job->first_transient + (int64_t)job->no_progress_timeout * US_PER_S;
         if (now >= give_up || job->min_retry_delay > job->no_progress_timeout) {
             job_apply_locked(job, STATE_EV_NO_PROGRESS_TIMEOUT, cond);
@@ -145,9 +164,13 @@ static int64_t job_timers_locked(bits_job *job, int64_t now)
 static int64_t run_timers_locked(bits_core *core, int64_t now)
 {
     int64_t next = 0;
-    /* No timer makes a job final, so the queue does not change here. */
-    for (uint32_t i = 0; i < core->njobs; i++) {
-        int64_t due = job_timers_locked(core->jobs[i], now);
+    for (uint32_t i = 0; i < core->njobs;) {
+        bits_job *job = core->jobs[i];
+        bits_job_add_ref(job); /* the inactivity timeout may end it */
+        int64_t due = job_timers_locked(job, now);
+        if (i < core->njobs && core->jobs[i] == job)
+            i++;
+        bits_job_release(job);
         if (due && (!next || due < next))
             next = due;
     }
@@ -279,6 +302,9 @@ static void start_file_locked(engine *e, bits_job *job, bits_file *file)
     }
     t->next = e->transfers;
     e->transfers = t;
+    t->last_checkpoint = mono_now_us();
+    if (e->core->store)
+        store_save_file_locked(e->core->store, file); /* the temp file's name */
 }
 
 /* Starts files of a running job up to its files-in-flight, or finishes the
@@ -307,8 +333,13 @@ static void finish_transfer_locked(transfer *t)
     bits_file *file = t->file;
     switch (t->outcome) {
     case OUTCOME_DONE:
+        /* The bytes reach the disk before the store says they are there. */
+        if (fdatasync(t->fd) == 0)
+            file->saved_bytes = file->bytes_transferred;
         file->transferred = 1;
         file->active = 0;
+        if (job->core->store)
+            store_save_file_locked(job->core->store, file);
         if (atomic_load(&job->state) == BG_JOB_STATE_CONNECTING) {
             job_error_clear(&job->error);
             job_apply_locked(job, STATE_EV_CONNECTED, job_conditions_locked(job));
@@ -319,6 +350,8 @@ static void finish_transfer_locked(transfer *t)
         break;
     case OUTCOME_RESTART:
         files_reset_progress_locked(file, t->fd);
+        if (job->core->store)
+            store_save_file_locked(job->core->store, file);
         break;
     case OUTCOME_FAILED:
         fail_job_locked(job, &t->fail, (int32_t)file->index, t->detail, t->is_file_protocol,
@@ -326,6 +359,13 @@ static void finish_transfer_locked(transfer *t)
         break;
     default:
         break; /* stopped: the bytes stay for a later resume */
+    }
+    if (t->outcome != OUTCOME_DONE && t->outcome != OUTCOME_RESTART && job->core->store &&
+        file->saved_bytes != file->bytes_transferred && fdatasync(t->fd) == 0) {
+        /* Keep what arrived: a later resume or the next process asks only
+         * for the rest. */
+        file->saved_bytes = file->bytes_transferred;
+        store_save_file_locked(job->core->store, file);
     }
     transfer_free_locked(t);
 }
@@ -363,6 +403,39 @@ static void reconcile_locked(engine *e, int64_t now)
             finish_transfer_locked(t);
         }
         t = next;
+    }
+}
+
+/* ---- durable progress ---------------------------------------------------------- */
+
+/* Without the lock: flushes the temporary files of transfers whose last
+ * checkpoint is a second old, so the store never claims bytes that are
+ * not on disk (issue 5). fdatasync may take a while: no lock is held. */
+static void sync_progress(engine *e, int64_t now)
+{
+    for (transfer *t = e->transfers; t; t = t->next) {
+        uint64_t have = t->offset + t->written;
+        if (now - t->last_checkpoint < CHECKPOINT_US || have == t->synced)
+            continue;
+        t->last_checkpoint = now;
+        if (fdatasync(t->fd) == 0) {
+            t->synced = have;
+            t->checkpoint_due = 1;
+        }
+    }
+}
+
+/* With the lock: records the flushed progress in the store. */
+static void save_progress_locked(engine *e)
+{
+    for (transfer *t = e->transfers; t; t = t->next) {
+        if (!t->checkpoint_due)
+            continue;
+        t->checkpoint_due = 0;
+        if (t->synced > t->file->bytes_transferred)
+            continue; /* restarted meanwhile */
+        t->file->saved_bytes = t->synced;
+        store_save_file_locked(e->core->store, t->file);
     }
 }
 
@@ -485,8 +558,12 @@ static void *engine_main(void *arg)
             curl_easy_pause(resume[i]->easy, CURLPAUSE_CONT);
         int running = 0;
         curl_multi_perform(e->multi, &running);
+        if (e->has_store)
+            sync_progress(e, mono_now_us());
 
         core_lock(core);
+        if (e->has_store)
+            save_progress_locked(e);
         /* A finished file lets the next one start at once: no sleep. */
         int idle_ok = settle_finished(e) == 0 && !e->stop;
         /* Paused transfers wait for tokens: look again soon. */
@@ -508,10 +585,42 @@ static void *engine_main(void *arg)
     return NULL;
 }
 
+/* Of the processes that opened a store, the one holding an exclusive
+ * flock on <store>/engine.lock runs the engine (design 5). Returns 1 when
+ * this process holds it now. */
+static int take_engine_lock_locked(bits_core *core)
+{
+    if (!core->store || core->engine_lock_fd >= 0)
+        return 1;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/engine.lock", core->store_dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return 0;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return 0; /* another process runs the engine */
+    }
+    core->engine_lock_fd = fd;
+    /* Jobs the previous engine left active continue from their checkpoint. */
+    for (uint32_t i = 0; i < core->njobs; i++) {
+        bits_job *job = core->jobs[i];
+        uint32_t s = atomic_load(&job->state);
+        if (s == BG_JOB_STATE_CONNECTING || s == BG_JOB_STATE_TRANSFERRING ||
+            s == BG_JOB_STATE_TRANSIENT_ERROR) {
+            job_set_state_from_store_locked(job, BG_JOB_STATE_QUEUED);
+            core_persist_job_locked(job, 1);
+        }
+    }
+    return 1;
+}
+
 bits_hresult engine_start_locked(bits_core *core)
 {
     if (core->engine)
         return BITS_S_OK;
+    if (!take_engine_lock_locked(core))
+        return BITS_S_OK; /* queued here, transferred by the engine's owner */
     pthread_once(&curl_once, init_curl);
     if (curl_init_result != CURLE_OK)
         return BITS_E_FAIL;
@@ -519,6 +628,7 @@ bits_hresult engine_start_locked(bits_core *core)
     if (!e)
         return BITS_E_OUTOFMEMORY;
     e->core = core;
+    e->has_store = core->store != NULL;
     e->multi = curl_multi_init();
     if (!e->multi) {
         free(e);
@@ -556,6 +666,10 @@ void engine_stop(bits_core *core)
     pthread_join(e->thread, NULL);
     core_lock(core);
     core->engine = NULL;
+    if (core->engine_lock_fd >= 0) {
+        close(core->engine_lock_fd); /* another process may take over */
+        core->engine_lock_fd = -1;
+    }
     core_unlock(core);
     curl_multi_cleanup(e->multi);
     free(e);

@@ -48,11 +48,8 @@ static bits_file *file_new(bits_job *job, uint32_t index, const bits_file_info *
     return f;
 }
 
-bits_hresult files_append_locked(bits_job *job, uint32_t count, const bits_file_info *files)
+static bits_hresult append_files(bits_job *job, uint32_t count, const bits_file_info *files)
 {
-    uint32_t limit = job->core->limits[BITS_LIMIT_FILES_PER_JOB];
-    if (limit && (job->nfiles >= limit || count > limit - job->nfiles))
-        return BG_E_TOO_MANY_FILES_IN_JOB;
     if (count > UINT32_MAX - job->nfiles)
         return BG_E_TOO_MANY_FILES_IN_JOB;
     if (job->nfiles + count > job->cap_files) {
@@ -77,6 +74,19 @@ bits_hresult files_append_locked(bits_job *job, uint32_t count, const bits_file_
     }
     job->nfiles += count;
     return BITS_S_OK;
+}
+
+bits_hresult files_append_locked(bits_job *job, uint32_t count, const bits_file_info *files)
+{
+    uint32_t limit = job->core->limits[BITS_LIMIT_FILES_PER_JOB];
+    if (limit && (job->nfiles >= limit || count > limit - job->nfiles))
+        return BG_E_TOO_MANY_FILES_IN_JOB;
+    return append_files(job, count, files);
+}
+
+bits_hresult files_append_unchecked_locked(bits_job *job, const bits_file_info *info)
+{
+    return append_files(job, 1, info);
 }
 
 /* Reads one string field of @p file under the job's lock. */
@@ -121,8 +131,7 @@ BITS_API bits_hresult bits_file_set_remote_name(bits_file *file, const char *rem
         hr = BG_E_INVALID_STATE; /* nothing left to fetch from a new source */
     else
         hr = replace_string(&file->remote_name, remote_url);
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 #define FILE_PROGRESS_V1_SIZE sizeof(bits_file_progress)

@@ -15,6 +15,9 @@ void file_free(bits_file *file);
  * BITS_E_OUTOFMEMORY. */
 bits_hresult files_append_locked(bits_job *job, uint32_t count, const bits_file_info *files);
 
+/* Appends one file read from the store (no checks). */
+bits_hresult files_append_unchecked_locked(bits_job *job, const bits_file_info *info);
+
 /* Complete: moves every transferred file's temporary file to its local
  * name (fsync first, then the directory), deletes the temporary files of
  * the others. Returns BITS_S_OK when every file was transferred,

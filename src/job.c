@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "files.h"
 #include "state.h"
+#include "store.h"
 #include "validate.h"
 
 /* Defaults of a new job (spec 5.1). */
@@ -49,6 +50,8 @@ bits_job *job_new(bits_core *core, const bits_guid *id, uint32_t type, char *dis
     job->creation_time = job->modification_time = now_us();
     return job;
 }
+
+static void announce_state_locked(bits_job *job, uint32_t state);
 
 static void job_free(bits_job *job)
 {
@@ -120,21 +123,45 @@ bits_hresult job_apply_locked(bits_job *job, int event, uint32_t cond)
     atomic_store(&job->state, r.next);
     job->modification_time = now;
     engine_note_transition_locked(job, old, r.next);
+    if (r.next == BG_JOB_STATE_TRANSFERRED)
+        job->transfer_completion_time = now;
+    /* Every state change is durable before anyone hears of it. A final
+     * state is stored too: Cancel/Complete remove the row once the files
+     * are dealt with, and a crash in between is finished on the next open. */
+    bits_hresult saved = core_persist_job_locked(job, 0);
+    announce_state_locked(job, r.next);
+    if (saved < 0)
+        return saved;
+    return r.hr;
+}
+
+/* Events, the notify command line and queue membership of a new state. */
+static void announce_state_locked(bits_job *job, uint32_t state)
+{
     /* BITS sends JobModification for every state change except the ones
      * that have their own event (spec 2.11). */
-    if (r.next == BG_JOB_STATE_TRANSFERRED) {
-        job->transfer_completion_time = now;
+    if (state == BG_JOB_STATE_TRANSFERRED) {
         notify_job_event_locked(job, BITS_EVENT_JOB_TRANSFERRED, NULL);
         cmdline_notify_locked(job, BITS_EVENT_JOB_TRANSFERRED);
-    } else if (r.next == BG_JOB_STATE_ERROR) {
+    } else if (state == BG_JOB_STATE_ERROR) {
         notify_job_event_locked(job, BITS_EVENT_JOB_ERROR, NULL);
         cmdline_notify_locked(job, BITS_EVENT_JOB_ERROR);
     } else {
-        notify_job_event_locked(job, BITS_EVENT_JOB_MODIFICATION, NULL);
+        notify_job_state_locked(job);
     }
-    if (state_is_final(r.next))
+    if (state_is_final(state))
         core_remove_job_locked(job->core, job);
-    return r.hr;
+}
+
+void job_set_state_from_store_locked(bits_job *job, uint32_t state)
+{
+    uint32_t old = atomic_load(&job->state);
+    if (old == state || state_is_final(old))
+        return;
+    atomic_store(&job->state, state);
+    engine_note_transition_locked(job, old, state);
+    announce_state_locked(job, state);
+    engine_wake(job->core);
 }
 
 bits_hresult job_begin_mutation(bits_job *job)
@@ -149,14 +176,18 @@ bits_hresult job_begin_mutation(bits_job *job)
     return BITS_S_OK;
 }
 
-void job_end_mutation(bits_job *job, int modified)
+bits_hresult job_end_mutation(bits_job *job, int modified, bits_hresult hr)
 {
     if (modified) {
         job->modification_time = now_us();
+        bits_hresult saved = core_persist_job_locked(job, 0);
+        if (saved < 0 && hr >= 0)
+            hr = saved;
         notify_job_event_locked(job, BITS_EVENT_JOB_MODIFICATION, NULL);
         engine_wake(job->core); /* priority, bandwidth... apply at once */
     }
     core_unlock(job->core);
+    return hr;
 }
 
 /* ---- identity ------------------------------------------------------------------ */
@@ -222,8 +253,7 @@ BITS_API bits_hresult bits_job_add_file_set(bits_job *job, uint32_t count,
     hr = job_apply_locked(job, STATE_EV_ADD_FILE, job_conditions_locked(job));
     if (hr >= 0)
         hr = files_append_locked(job, count, files);
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 /* ---- life cycle ---------------------------------------------------------------- */
@@ -246,8 +276,7 @@ BITS_API bits_hresult bits_job_resume(bits_job *job)
             hr = engine_start_locked(job->core);
         engine_wake(job->core);
     }
-    job_end_mutation(job, 0);
-    return hr;
+    return job_end_mutation(job, 0, hr);
 }
 
 BITS_API bits_hresult bits_job_suspend(bits_job *job)
@@ -257,8 +286,7 @@ BITS_API bits_hresult bits_job_suspend(bits_job *job)
         return hr;
     hr = job_apply_locked(job, STATE_EV_SUSPEND, job_conditions_locked(job));
     engine_wake(job->core); /* stops a running transfer */
-    job_end_mutation(job, 0);
-    return hr;
+    return job_end_mutation(job, 0, hr);
 }
 
 BITS_API bits_hresult bits_job_cancel(bits_job *job)
@@ -267,11 +295,12 @@ BITS_API bits_hresult bits_job_cancel(bits_job *job)
     if (hr < 0)
         return hr;
     hr = job_apply_locked(job, STATE_EV_CANCEL, job_conditions_locked(job));
-    if (hr >= 0)
+    if (hr >= 0) {
         hr = files_delete_temps_locked(job);
+        core_forget_job_locked(job);
+    }
     engine_wake(job->core);
-    job_end_mutation(job, 0);
-    return hr;
+    return job_end_mutation(job, 0, hr);
 }
 
 BITS_API bits_hresult bits_job_complete(bits_job *job)
@@ -283,18 +312,20 @@ BITS_API bits_hresult bits_job_complete(bits_job *job)
      * but it is the one place that decides. */
     state_result probe = state_next(atomic_load(&job->state), STATE_EV_COMPLETE,
                                     job_conditions_locked(job));
-    if (probe.hr < 0) {
-        job_end_mutation(job, 0);
-        return probe.hr;
-    }
+    if (probe.hr < 0)
+        return job_end_mutation(job, 0, probe.hr);
     /* Move finished files into place; on a failed move the job stays where
-     * it is with the files moved so far visible (spec 1.5). */
+     * it is with the files moved so far visible (spec 1.5), and the store
+     * learns which ones moved. */
     hr = files_commit_locked(job);
-    if (hr >= 0)
+    if (hr >= 0) {
         job_apply_locked(job, STATE_EV_COMPLETE, job_conditions_locked(job));
+        core_forget_job_locked(job);
+    } else {
+        core_persist_job_locked(job, 1);
+    }
     engine_wake(job->core);
-    job_end_mutation(job, 0);
-    return hr;
+    return job_end_mutation(job, 0, hr);
 }
 
 /* ---- progress, times, errors ---------------------------------------------------- */

@@ -23,8 +23,7 @@ static bits_hresult set_u32(bits_job *job, size_t offset, uint32_t value)
     if (hr < 0)
         return hr;
     *FIELD(job, offset, uint32_t) = value;
-    job_end_mutation(job, 1);
-    return BITS_S_OK;
+    return job_end_mutation(job, 1, BITS_S_OK);
 }
 
 static bits_hresult get_u32(bits_job *job, size_t offset, uint32_t *out)
@@ -47,8 +46,7 @@ static bits_hresult set_string(bits_job *job, size_t offset, const char *value, 
     if (hr < 0)
         return hr;
     hr = replace_string(FIELD(job, offset, char *), value);
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 static bits_hresult get_string(bits_job *job, size_t offset, char **out)
@@ -223,8 +221,7 @@ BITS_API bits_hresult bits_job_set_notify_cmd_line(bits_job *job, const char *pr
         free(old_program);
         free(old_parameters);
     }
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 BITS_API bits_hresult bits_job_get_notify_cmd_line(bits_job *job, char **out_program,
@@ -284,8 +281,7 @@ BITS_API bits_hresult bits_job_set_proxy_settings(bits_job *job, uint32_t usage,
         job->proxy_list = list;
         job->bypass_list = bypass;
     }
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 BITS_API bits_hresult bits_job_get_proxy_settings(bits_job *job, uint32_t *out_usage,
@@ -360,8 +356,7 @@ BITS_API bits_hresult bits_job_set_credentials(bits_job *job, uint32_t target, u
         c->user_name = user;
         c->password = pass;
     }
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 BITS_API bits_hresult bits_job_remove_credentials(bits_job *job, uint32_t target,
@@ -381,8 +376,7 @@ BITS_API bits_hresult bits_job_remove_credentials(bits_job *job, uint32_t target
     free(c->user_name);
     free(c->password);
     memset(c, 0, sizeof *c);
-    job_end_mutation(job, was_set);
-    return was_set ? BITS_S_OK : BITS_S_FALSE;
+    return job_end_mutation(job, was_set, was_set ? BITS_S_OK : BITS_S_FALSE);
 }
 
 BITS_API bits_hresult bits_job_set_custom_headers(bits_job *job, const char *headers)
@@ -398,8 +392,7 @@ BITS_API bits_hresult bits_job_set_custom_headers(bits_job *job, const char *hea
     if (hr < 0)
         return hr;
     hr = replace_string(&job->custom_headers, headers);
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 BITS_API bits_hresult bits_job_get_custom_headers(bits_job *job, char **out_headers)
@@ -426,8 +419,7 @@ BITS_API bits_hresult bits_job_make_custom_headers_write_only(bits_job *job)
     if (hr < 0)
         return hr;
     job->headers_write_only = 1;
-    job_end_mutation(job, 1);
-    return BITS_S_OK;
+    return job_end_mutation(job, 1, BITS_S_OK);
 }
 
 #define SSL_FLAGS_ALL                                                                  \
@@ -465,8 +457,7 @@ BITS_API bits_hresult bits_job_set_dynamic_content(bits_job *job, uint32_t enabl
         hr = BG_E_READ_ONLY_PROPERTY_AFTER_RESUME;
     else
         job->dynamic_content = enable;
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 BITS_API bits_hresult bits_job_get_dynamic_content(bits_job *job, uint32_t *out_enable)
@@ -483,8 +474,7 @@ BITS_API bits_hresult bits_job_set_max_download_size(bits_job *job, uint64_t byt
         hr = BG_E_READ_ONLY_PROPERTY_AFTER_RESUME;
     else
         job->max_download_size = bytes;
-    job_end_mutation(job, hr >= 0);
-    return hr;
+    return job_end_mutation(job, hr >= 0, hr);
 }
 
 BITS_API bits_hresult bits_job_get_max_download_size(bits_job *job, uint64_t *out_bytes)
@@ -507,8 +497,7 @@ BITS_API bits_hresult bits_job_set_max_bandwidth(bits_job *job, uint64_t bytes_p
     if (hr < 0)
         return hr;
     job->max_bandwidth = bytes_per_second;
-    job_end_mutation(job, 1);
-    return BITS_S_OK;
+    return job_end_mutation(job, 1, BITS_S_OK);
 }
 
 BITS_API bits_hresult bits_job_get_max_bandwidth(bits_job *job, uint64_t *out_bytes_per_second)

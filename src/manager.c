@@ -7,7 +7,11 @@
 
 #include "engine.h"
 #include "state.h"
+#include "store.h"
+#include "watcher.h"
 #include "validate.h"
+
+static bits_hresult open_store(bits_core *core);
 
 BITS_API bits_hresult bits_manager_open(const char *store_dir, uint32_t flags,
                                         bits_manager **out_manager)
@@ -34,8 +38,32 @@ BITS_API bits_hresult bits_manager_open(const char *store_dir, uint32_t flags,
     }
     core->store_dir = dir;
     m->core = core;
+    if (dir) {
+        bits_hresult hr = open_store(core);
+        if (hr < 0) {
+            bits_manager_close(m);
+            return hr;
+        }
+    }
     *out_manager = m;
     return BITS_S_OK;
+}
+
+/* Loads the jobs of the store, starts following other processes, and
+ * starts the engine when a job is waiting and nobody else runs one. */
+static bits_hresult open_store(bits_core *core)
+{
+    bits_hresult hr = store_open(core->store_dir, &core->store);
+    if (hr < 0)
+        return hr;
+    core_lock(core);
+    hr = store_load_locked(core->store, core);
+    if (hr >= 0)
+        hr = watcher_start_locked(core);
+    if (hr >= 0)
+        watcher_ensure_engine_locked(core);
+    core_unlock(core);
+    return hr;
 }
 
 BITS_API void bits_manager_close(bits_manager *manager)
@@ -53,8 +81,13 @@ BITS_API void bits_manager_close(bits_manager *manager)
     core->manager_cb_data = NULL;
     core_unlock(core);
 
+    watcher_stop(core);
     engine_stop(core);
     notify_stop(core);
+    core_lock(core);
+    store_close(core->store);
+    core->store = NULL;
+    core_unlock(core);
     for (uint32_t i = 0; i < njobs; i++)
         bits_job_release(jobs[i]);
     free(jobs);
@@ -76,6 +109,33 @@ static bits_hresult core_add_job_locked(bits_core *core, bits_job *job)
     bits_job_add_ref(job);
     core->jobs[core->njobs++] = job;
     return BITS_S_OK;
+}
+
+bits_hresult core_add_loaded_job_locked(bits_core *core, bits_job *job)
+{
+    job->files_saved = job->nfiles;
+    if (job->store_seq > core->queue_seq)
+        core->queue_seq = job->store_seq;
+    return core_add_job_locked(core, job);
+}
+
+bits_hresult core_persist_job_locked(bits_job *job, int all_files)
+{
+    store *s = job->core->store;
+    if (!s)
+        return BITS_S_OK;
+    if (all_files)
+        job->files_saved = 0;
+    bits_hresult hr = store_save_job_locked(s, job);
+    if (hr >= 0)
+        job->files_saved = job->nfiles;
+    return hr;
+}
+
+void core_forget_job_locked(bits_job *job)
+{
+    if (job->core->store)
+        store_delete_job_locked(job->core->store, job);
 }
 
 void core_remove_job_locked(bits_core *core, bits_job *job)
@@ -126,6 +186,12 @@ BITS_API bits_hresult bits_manager_create_job(bits_manager *manager, const char 
         hr = BG_E_TOO_MANY_JOBS_PER_USER;
     else
         hr = core_add_job_locked(core, job);
+    if (hr >= 0) {
+        job->store_seq = ++core->queue_seq;
+        hr = core_persist_job_locked(job, 1);
+        if (hr < 0)
+            core_remove_job_locked(core, job);
+    }
     core_unlock(core);
     if (hr < 0) {
         bits_job_release(job);
@@ -197,9 +263,10 @@ BITS_API bits_hresult bits_manager_set_limit(bits_manager *manager, uint32_t whi
     bits_core *core = manager->core;
     core_lock(core);
     core->limits[which] = value;
+    bits_hresult hr = core->store ? store_save_limits_locked(core->store, core->limits, CORE_LIMIT_COUNT) : 0;
     engine_wake(core); /* bandwidth and timeouts apply at once */
     core_unlock(core);
-    return BITS_S_OK;
+    return hr < 0 ? hr : BITS_S_OK;
 }
 
 BITS_API bits_hresult bits_manager_get_limit(bits_manager *manager, uint32_t which,

@@ -21,6 +21,7 @@ typedef struct pending_event {
     uint32_t state;
     bits_hresult code;
     int job_only;               /* a late-registration replay */
+    int coalescible;            /* a progress/property JOB_MODIFICATION */
     int64_t not_before;         /* monotonic us; spacing of MODIFICATION */
 } pending_event;
 
@@ -40,16 +41,17 @@ static int is_notifier_thread(const notifier *n)
     return pthread_equal(pthread_self(), n->thread);
 }
 
-static void enqueue_locked(bits_job *job, uint32_t kind, bits_file *file, int job_only)
+static void enqueue_locked(bits_job *job, uint32_t kind, bits_file *file, int job_only,
+                           int coalesce)
 {
     notifier *n = job->core->notify;
     if (!n || n->stop)
         return;
     pending_event **tail = &n->head;
     for (; *tail; tail = &(*tail)->next) {
-        /* Coalesce: one queued JOB_MODIFICATION per job is enough. */
-        if (kind == BITS_EVENT_JOB_MODIFICATION && (*tail)->job == job &&
-            (*tail)->kind == kind)
+        /* Progress and property changes: one queued JOB_MODIFICATION per
+         * job is enough. State changes are each delivered. */
+        if (coalesce && (*tail)->job == job && (*tail)->kind == kind && (*tail)->coalescible)
             return;
     }
     pending_event *ev = calloc(1, sizeof *ev);
@@ -62,21 +64,31 @@ static void enqueue_locked(bits_job *job, uint32_t kind, bits_file *file, int jo
     ev->state = atomic_load(&job->state);
     ev->code = kind == BITS_EVENT_JOB_ERROR ? job->error.code : 0;
     ev->job_only = job_only;
-    if (kind == BITS_EVENT_JOB_MODIFICATION && job->last_modification_event)
+    ev->coalescible = coalesce;
+    if (coalesce && job->last_modification_event)
         ev->not_before = job->last_modification_event +
                          (int64_t)job->min_notify_interval_ms * 1000;
     *tail = ev;
     pthread_cond_signal(&n->wake);
 }
 
-void notify_job_event_locked(bits_job *job, uint32_t kind, bits_file *file)
+static int wanted(const bits_job *job, uint32_t kind)
 {
     uint32_t flags = job->notify_flags;
-    if ((flags & BG_NOTIFY_DISABLE) || !(flags & kind))
-        return;
-    if (!job->cb && !job->core->manager_cb)
-        return;
-    enqueue_locked(job, kind, file, 0);
+    return !(flags & BG_NOTIFY_DISABLE) && (flags & kind) &&
+           (job->cb || job->core->manager_cb);
+}
+
+void notify_job_event_locked(bits_job *job, uint32_t kind, bits_file *file)
+{
+    if (wanted(job, kind))
+        enqueue_locked(job, kind, file, 0, kind == BITS_EVENT_JOB_MODIFICATION);
+}
+
+void notify_job_state_locked(bits_job *job)
+{
+    if (wanted(job, BITS_EVENT_JOB_MODIFICATION))
+        enqueue_locked(job, BITS_EVENT_JOB_MODIFICATION, NULL, 0, 0);
 }
 
 void notify_job_replay_locked(bits_job *job, uint32_t kind)
@@ -84,7 +96,7 @@ void notify_job_replay_locked(bits_job *job, uint32_t kind)
     uint32_t flags = job->notify_flags;
     if ((flags & BG_NOTIFY_DISABLE) || !(flags & kind))
         return;
-    enqueue_locked(job, kind, NULL, 1);
+    enqueue_locked(job, kind, NULL, 1, 0);
 }
 
 /* Takes the first event that is due; otherwise returns NULL and sets
@@ -128,7 +140,7 @@ static void deliver_locked(notifier *n, pending_event *ev)
                      .state = ev->state, .error_code = ev->code };
     if (ev->file_index >= 0 && (uint32_t)ev->file_index < job->nfiles)
         e.file = job->files[ev->file_index];
-    if (ev->kind == BITS_EVENT_JOB_MODIFICATION)
+    if (ev->coalescible)
         job->last_modification_event = mono_now_us();
     if (job->cb)
         call_unlocked(n, job->cb, job->cb_data, &e, job);

@@ -166,6 +166,7 @@ static int create_temp(bits_file *file)
 void files_reset_progress_locked(bits_file *file, int fd)
 {
     file->bytes_transferred = 0;
+    file->saved_bytes = 0;
     file->bytes_total = BG_SIZE_UNKNOWN;
     free(file->etag);
     free(file->last_modified);
@@ -185,6 +186,8 @@ int files_open_temp_locked(bits_file *file)
             st.st_uid == geteuid()) {
             if ((uint64_t)st.st_size < file->bytes_transferred)
                 file->bytes_transferred = (uint64_t)st.st_size;
+            if (file->saved_bytes > file->bytes_transferred)
+                file->saved_bytes = file->bytes_transferred;
             return fd;
         }
         /* Gone or replaced by something we did not create: start over. */

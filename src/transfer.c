@@ -109,6 +109,7 @@ static void check_full_locked(transfer *t)
          * whole current file. Start it over in place. */
         files_reset_progress_locked(f, t->fd);
         t->offset = 0;
+        t->synced = 0;
     }
     curl_off_t length = -1;
     curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);

@@ -36,6 +36,9 @@ typedef struct transfer {
     int checked;                /* the final response was validated */
     int paused;                 /* paused by the bandwidth limiter */
     int64_t last_activity;      /* monotonic us: last header or body byte */
+    int64_t last_checkpoint;    /* monotonic us: progress last made durable */
+    uint64_t synced;            /* bytes known to be on disk (fdatasync) */
+    int checkpoint_due;         /* synced moved on: write it to the store */
     int64_t retry_after;        /* server's Retry-After in s, -1 none */
     transfer_outcome outcome;
     failure fail;

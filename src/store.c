@@ -1,0 +1,707 @@
+/*
+ * store.c - the SQLite job store.
+ *
+ * Schema versions are counted in PRAGMA user_version; store_migrate()
+ * brings any earlier version up to SCHEMA_VERSION step by step. A database
+ * SQLite calls corrupt (or one that is not a database) is never touched:
+ * opening fails with BG_E_DATABASE_CORRUPT.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "state.h"
+
+#define SCHEMA_VERSION 1
+#define DB_NAME "openbits.db"
+
+struct store {
+    sqlite3 *db;
+    int64_t seen_rev;           /* the newest revision this process knows */
+    char *path;
+};
+
+static const char *const schema_v1[] = {
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT INTO meta VALUES('rev', 0)",
+    "CREATE TABLE limits(which INTEGER PRIMARY KEY, value INTEGER NOT NULL)",
+    "CREATE TABLE jobs(id BLOB PRIMARY KEY, rev INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " owner INTEGER NOT NULL, type INTEGER NOT NULL, state INTEGER NOT NULL,"
+    " display_name TEXT NOT NULL, description TEXT NOT NULL, priority INTEGER NOT NULL,"
+    " notify_flags INTEGER NOT NULL, min_retry_delay INTEGER NOT NULL,"
+    " no_progress_timeout INTEGER NOT NULL, max_download_time INTEGER NOT NULL,"
+    " min_notify_interval_ms INTEGER NOT NULL, security_flags INTEGER NOT NULL,"
+    " dynamic_content INTEGER NOT NULL, max_download_size INTEGER NOT NULL,"
+    " max_bandwidth INTEGER NOT NULL, files_in_flight INTEGER NOT NULL,"
+    " error_count INTEGER NOT NULL, resumed_once INTEGER NOT NULL,"
+    " proxy_usage INTEGER NOT NULL, proxy_list TEXT, bypass_list TEXT, custom_headers TEXT,"
+    " headers_write_only INTEGER NOT NULL, notify_program TEXT, notify_parameters TEXT,"
+    " creation_time INTEGER NOT NULL, modification_time INTEGER NOT NULL,"
+    " transfer_completion_time INTEGER NOT NULL, error_set INTEGER NOT NULL,"
+    " error_context INTEGER NOT NULL, error_code INTEGER NOT NULL, error_file INTEGER NOT NULL,"
+    " error_detail TEXT, error_protocol TEXT)",
+    "CREATE TABLE files(job_id BLOB NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+    " idx INTEGER NOT NULL, remote_name TEXT NOT NULL, local_name TEXT NOT NULL,"
+    " temp_name TEXT, bytes_total INTEGER NOT NULL, bytes_transferred INTEGER NOT NULL,"
+    " transferred INTEGER NOT NULL, completed INTEGER NOT NULL, etag TEXT,"
+    " last_modified TEXT, PRIMARY KEY(job_id, idx))",
+    "CREATE TABLE credentials(job_id BLOB NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+    " target INTEGER NOT NULL, scheme INTEGER NOT NULL, user_name TEXT, password TEXT,"
+    " PRIMARY KEY(job_id, target, scheme))",
+    "CREATE TABLE tombstones(id BLOB PRIMARY KEY, rev INTEGER NOT NULL, state INTEGER NOT NULL)",
+    NULL,
+};
+
+/* Each entry upgrades from version i to i + 1 (entry 0 creates v1). */
+static const char *const *const migrations[SCHEMA_VERSION] = { schema_v1 };
+
+static bits_hresult hr_from_sqlite(int rc)
+{
+    switch (rc & 0xFF) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return BITS_S_OK;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return BG_E_DATABASE_CORRUPT;
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_AUTH:
+        return BITS_E_ACCESSDENIED;
+    case SQLITE_FULL:
+        return BITS_E_DISK_FULL;
+    case SQLITE_NOMEM:
+        return BITS_E_OUTOFMEMORY;
+    default:
+        return BITS_E_FAIL;
+    }
+}
+
+static int exec(store *s, const char *sql)
+{
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
+static bits_hresult migrate(store *s)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return hr_from_sqlite(rc);
+    int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (version < 0 || version > SCHEMA_VERSION)
+        return BG_E_DATABASE_CORRUPT; /* from a newer openbits: leave it alone */
+    for (; version < SCHEMA_VERSION; version++) {
+        rc = exec(s, "BEGIN IMMEDIATE");
+        for (const char *const *sql = migrations[version]; rc == SQLITE_OK && *sql; sql++)
+            rc = exec(s, *sql);
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", version + 1);
+        if (rc == SQLITE_OK)
+            rc = exec(s, pragma);
+        if (rc == SQLITE_OK)
+            rc = exec(s, "COMMIT");
+        if (rc != SQLITE_OK) {
+            exec(s, "ROLLBACK");
+            return hr_from_sqlite(rc);
+        }
+    }
+    return BITS_S_OK;
+}
+
+/* The database file is created by us with mode 0600 before SQLite sees
+ * it; SQLite gives its -wal and -shm files the same mode. */
+static bits_hresult create_private_file(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return errno == ELOOP ? BITS_E_ACCESSDENIED : hr_from_errno(errno);
+    struct stat st;
+    int bad = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+              (st.st_mode & 077);
+    close(fd);
+    return bad ? BITS_E_ACCESSDENIED : BITS_S_OK;
+}
+
+bits_hresult store_open(const char *dir, store **out)
+{
+    store *s = calloc(1, sizeof *s);
+    if (!s || asprintf(&s->path, "%s/%s", dir, DB_NAME) < 0) {
+        free(s);
+        return BITS_E_OUTOFMEMORY;
+    }
+    bits_hresult hr = create_private_file(s->path);
+    if (hr >= 0) {
+        int rc = sqlite3_open_v2(s->path, &s->db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
+                                     SQLITE_OPEN_NOFOLLOW,
+                                 NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_busy_timeout(s->db, 10000);
+            rc = exec(s, "PRAGMA journal_mode=WAL");
+        }
+        if (rc == SQLITE_OK)
+            rc = exec(s, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+        hr = hr_from_sqlite(rc);
+        if (hr >= 0)
+            hr = migrate(s);
+        if (hr >= 0) {
+            /* Catch damage SQLite only finds on reading pages. */
+            sqlite3_stmt *st;
+            rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
+            if (rc == SQLITE_OK) {
+                rc = sqlite3_step(st);
+                if (rc == SQLITE_ROW &&
+                    strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
+                    rc = SQLITE_CORRUPT;
+                sqlite3_finalize(st);
+            }
+            hr = hr_from_sqlite(rc);
+        }
+    }
+    if (hr < 0) {
+        store_close(s);
+        return hr;
+    }
+    *out = s;
+    return BITS_S_OK;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    sqlite3_close_v2(s->db);
+    free(s->path);
+    free(s);
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+/* Starts a write transaction and takes the next revision number. */
+static int begin_write(store *s, int64_t *rev)
+{
+    int rc = exec(s, "BEGIN IMMEDIATE");
+    if (rc == SQLITE_OK)
+        rc = exec(s, "UPDATE meta SET value = value + 1 WHERE key = 'rev'");
+    sqlite3_stmt *st = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'rev'", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : SQLITE_ERROR;
+    if (rc == SQLITE_OK)
+        *rev = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        exec(s, "ROLLBACK");
+    return rc;
+}
+
+static bits_hresult end_write(store *s, int rc, int64_t rev)
+{
+    if (rc == SQLITE_OK || rc == SQLITE_DONE)
+        rc = exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        exec(s, "ROLLBACK");
+        return hr_from_sqlite(rc);
+    }
+    /* Our own write: nothing to reload, unless someone wrote in between. */
+    if (rev == s->seen_rev + 1)
+        s->seen_rev = rev;
+    return BITS_S_OK;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int run(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static const char job_upsert_sql[] =
+    "INSERT INTO jobs VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+    "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37)"
+    " ON CONFLICT(id) DO UPDATE SET rev=?2, seq=?3, owner=?4, type=?5, state=?6,"
+    " display_name=?7, description=?8, priority=?9, notify_flags=?10, min_retry_delay=?11,"
+    " no_progress_timeout=?12, max_download_time=?13, min_notify_interval_ms=?14,"
+    " security_flags=?15, dynamic_content=?16, max_download_size=?17, max_bandwidth=?18,"
+    " files_in_flight=?19, error_count=?20, resumed_once=?21, proxy_usage=?22,"
+    " proxy_list=?23, bypass_list=?24, custom_headers=?25, headers_write_only=?26,"
+    " notify_program=?27, notify_parameters=?28, creation_time=?29, modification_time=?30,"
+    " transfer_completion_time=?31, error_set=?32, error_context=?33, error_code=?34,"
+    " error_file=?35, error_detail=?36, error_protocol=?37";
+
+static int write_job_row(store *s, bits_job *job, int64_t rev)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, job_upsert_sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    int i = 1;
+    sqlite3_bind_blob(st, i++, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, i++, rev);
+    sqlite3_bind_int64(st, i++, (int64_t)job->store_seq);
+    sqlite3_bind_int64(st, i++, (int64_t)job->owner_uid);
+    sqlite3_bind_int64(st, i++, job->type);
+    sqlite3_bind_int64(st, i++, atomic_load(&job->state));
+    bind_text(st, i++, job->display_name);
+    bind_text(st, i++, job->description);
+    sqlite3_bind_int64(st, i++, job->priority);
+    sqlite3_bind_int64(st, i++, job->notify_flags);
+    sqlite3_bind_int64(st, i++, job->min_retry_delay);
+    sqlite3_bind_int64(st, i++, job->no_progress_timeout);
+    sqlite3_bind_int64(st, i++, job->max_download_time);
+    sqlite3_bind_int64(st, i++, job->min_notify_interval_ms);
+    sqlite3_bind_int64(st, i++, job->security_flags);
+    sqlite3_bind_int64(st, i++, job->dynamic_content);
+    sqlite3_bind_int64(st, i++, (int64_t)job->max_download_size);
+    sqlite3_bind_int64(st, i++, (int64_t)job->max_bandwidth);
+    sqlite3_bind_int64(st, i++, job->files_in_flight);
+    sqlite3_bind_int64(st, i++, job->error_count);
+    sqlite3_bind_int64(st, i++, job->resumed_once);
+    sqlite3_bind_int64(st, i++, job->proxy_usage);
+    bind_text(st, i++, job->proxy_list);
+    bind_text(st, i++, job->bypass_list);
+    bind_text(st, i++, job->custom_headers);
+    sqlite3_bind_int64(st, i++, job->headers_write_only);
+    bind_text(st, i++, job->notify_program);
+    bind_text(st, i++, job->notify_parameters);
+    sqlite3_bind_int64(st, i++, job->creation_time);
+    sqlite3_bind_int64(st, i++, job->modification_time);
+    sqlite3_bind_int64(st, i++, job->transfer_completion_time);
+    sqlite3_bind_int64(st, i++, job->error.set);
+    sqlite3_bind_int64(st, i++, job->error.context);
+    sqlite3_bind_int64(st, i++, job->error.code);
+    sqlite3_bind_int64(st, i++, job->error.file_index);
+    bind_text(st, i++, job->error.detail);
+    bind_text(st, i++, job->error.protocol);
+    return run(st);
+}
+
+static int write_credentials(store *s, bits_job *job)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "DELETE FROM credentials WHERE job_id = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+    rc = run(st);
+    for (int t = 0; rc == SQLITE_OK && t < CRED_TARGETS; t++) {
+        for (int c = 0; rc == SQLITE_OK && c < CRED_SCHEMES; c++) {
+            const job_credential *cred = &job->creds[t][c];
+            if (!cred->set)
+                continue;
+            rc = sqlite3_prepare_v2(s->db, "INSERT INTO credentials VALUES(?,?,?,?,?)", -1, &st,
+                                    NULL);
+            if (rc != SQLITE_OK)
+                break;
+            sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+            sqlite3_bind_int(st, 2, t + 1);
+            sqlite3_bind_int(st, 3, c + 1);
+            bind_text(st, 4, cred->user_name);
+            bind_text(st, 5, cred->password);
+            rc = run(st);
+        }
+    }
+    return rc;
+}
+
+static int write_file_row(store *s, bits_file *f)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(
+        s->db,
+        "INSERT INTO files VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+        " ON CONFLICT(job_id, idx) DO UPDATE SET remote_name=?3, local_name=?4, temp_name=?5,"
+        " bytes_total=?6, bytes_transferred=?7, transferred=?8, completed=?9, etag=?10,"
+        " last_modified=?11",
+        -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_blob(st, 1, f->job->id.bytes, sizeof f->job->id.bytes, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, f->index);
+    bind_text(st, 3, f->remote_name);
+    bind_text(st, 4, f->local_name);
+    bind_text(st, 5, f->temp_name);
+    sqlite3_bind_int64(st, 6, (int64_t)f->bytes_total);
+    sqlite3_bind_int64(st, 7, (int64_t)f->saved_bytes);
+    sqlite3_bind_int64(st, 8, f->transferred);
+    sqlite3_bind_int64(st, 9, f->completed);
+    bind_text(st, 10, f->etag);
+    bind_text(st, 11, f->last_modified);
+    return run(st);
+}
+
+static int touch_job_rev(store *s, bits_job *job, int64_t rev)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "UPDATE jobs SET rev = ? WHERE id = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, rev);
+    sqlite3_bind_blob(st, 2, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+    return run(st);
+}
+
+bits_hresult store_save_job_locked(store *s, bits_job *job)
+{
+    int64_t rev = 0;
+    int rc = begin_write(s, &rev);
+    if (rc != SQLITE_OK)
+        return hr_from_sqlite(rc);
+    rc = write_job_row(s, job, rev);
+    if (rc == SQLITE_OK)
+        rc = write_credentials(s, job);
+    for (uint32_t i = 0; rc == SQLITE_OK && i < job->nfiles; i++)
+        rc = write_file_row(s, job->files[i]);
+    return end_write(s, rc, rev);
+}
+
+bits_hresult store_save_file_locked(store *s, bits_file *file)
+{
+    int64_t rev = 0;
+    int rc = begin_write(s, &rev);
+    if (rc != SQLITE_OK)
+        return hr_from_sqlite(rc);
+    rc = write_file_row(s, file);
+    if (rc == SQLITE_OK)
+        rc = touch_job_rev(s, file->job, rev);
+    return end_write(s, rc, rev);
+}
+
+bits_hresult store_delete_job_locked(store *s, bits_job *job)
+{
+    int64_t rev = 0;
+    int rc = begin_write(s, &rev);
+    if (rc != SQLITE_OK)
+        return hr_from_sqlite(rc);
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(s->db, "DELETE FROM jobs WHERE id = ?", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+        rc = run(st);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO tombstones VALUES(?,?,?)", -1,
+                                &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, rev);
+        sqlite3_bind_int64(st, 3, atomic_load(&job->state));
+        rc = run(st);
+    }
+    return end_write(s, rc, rev);
+}
+
+bits_hresult store_save_limits_locked(store *s, const uint32_t *limits, uint32_t count)
+{
+    int64_t rev = 0;
+    int rc = begin_write(s, &rev);
+    if (rc != SQLITE_OK)
+        return hr_from_sqlite(rc);
+    for (uint32_t i = 1; rc == SQLITE_OK && i < count; i++) {
+        sqlite3_stmt *st;
+        rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO limits VALUES(?,?)", -1, &st,
+                                NULL);
+        if (rc != SQLITE_OK)
+            break;
+        sqlite3_bind_int64(st, 1, i);
+        sqlite3_bind_int64(st, 2, limits[i]);
+        rc = run(st);
+    }
+    return end_write(s, rc, rev);
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+static char *column_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+static void replace_owned(char **slot, char *value)
+{
+    free(*slot);
+    *slot = value;
+}
+
+/* Copies a jobs row into @p job (every persistent field). */
+static void read_job_row(sqlite3_stmt *st, bits_job *job)
+{
+    int i = 2;
+    job->store_seq = (uint64_t)sqlite3_column_int64(st, i++);
+    job->owner_uid = (uid_t)sqlite3_column_int64(st, i++);
+    job->type = (uint32_t)sqlite3_column_int64(st, i++);
+    i++; /* state: applied by the caller */
+    replace_owned(&job->display_name, column_text(st, i++));
+    replace_owned(&job->description, column_text(st, i++));
+    job->priority = (uint32_t)sqlite3_column_int64(st, i++);
+    job->notify_flags = (uint32_t)sqlite3_column_int64(st, i++);
+    job->min_retry_delay = (uint32_t)sqlite3_column_int64(st, i++);
+    job->no_progress_timeout = (uint32_t)sqlite3_column_int64(st, i++);
+    job->max_download_time = (uint32_t)sqlite3_column_int64(st, i++);
+    job->min_notify_interval_ms = (uint32_t)sqlite3_column_int64(st, i++);
+    job->security_flags = (uint32_t)sqlite3_column_int64(st, i++);
+    job->dynamic_content = (uint32_t)sqlite3_column_int64(st, i++);
+    job->max_download_size = (uint64_t)sqlite3_column_int64(st, i++);
+    job->max_bandwidth = (uint64_t)sqlite3_column_int64(st, i++);
+    job->files_in_flight = (uint32_t)sqlite3_column_int64(st, i++);
+    job->error_count = (uint32_t)sqlite3_column_int64(st, i++);
+    job->resumed_once = (int)sqlite3_column_int64(st, i++);
+    job->proxy_usage = (uint32_t)sqlite3_column_int64(st, i++);
+    replace_owned(&job->proxy_list, column_text(st, i++));
+    replace_owned(&job->bypass_list, column_text(st, i++));
+    replace_owned(&job->custom_headers, column_text(st, i++));
+    job->headers_write_only = (int)sqlite3_column_int64(st, i++);
+    replace_owned(&job->notify_program, column_text(st, i++));
+    replace_owned(&job->notify_parameters, column_text(st, i++));
+    job->creation_time = sqlite3_column_int64(st, i++);
+    job->modification_time = sqlite3_column_int64(st, i++);
+    job->transfer_completion_time = sqlite3_column_int64(st, i++);
+    job_error_clear(&job->error);
+    job->error.set = (int)sqlite3_column_int64(st, i++);
+    job->error.context = (uint32_t)sqlite3_column_int64(st, i++);
+    job->error.code = (bits_hresult)sqlite3_column_int64(st, i++);
+    job->error.file_index = (int32_t)sqlite3_column_int64(st, i++);
+    job->error.detail = column_text(st, i++);
+    job->error.protocol = column_text(st, i++);
+    if (job->files_in_flight == 0)
+        job->files_in_flight = 1;
+}
+
+static int read_credentials(store *s, bits_job *job)
+{
+    for (int t = 0; t < CRED_TARGETS; t++) {
+        for (int c = 0; c < CRED_SCHEMES; c++) {
+            job_credential *cred = &job->creds[t][c];
+            free(cred->user_name);
+            free(cred->password);
+            memset(cred, 0, sizeof *cred);
+        }
+    }
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT target, scheme, user_name, password FROM credentials"
+                                " WHERE job_id = ?",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int t = sqlite3_column_int(st, 0) - 1, c = sqlite3_column_int(st, 1) - 1;
+        if (t < 0 || t >= CRED_TARGETS || c < 0 || c >= CRED_SCHEMES)
+            continue;
+        job->creds[t][c].set = 1;
+        job->creds[t][c].user_name = column_text(st, 2);
+        job->creds[t][c].password = column_text(st, 3);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Reads the file rows of @p job. Files another process added are
+ * appended; known files take the stored progress unless this process is
+ * transferring them. */
+static int read_files(store *s, bits_job *job)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT idx, remote_name, local_name, temp_name, bytes_total,"
+                                " bytes_transferred, transferred, completed, etag, last_modified"
+                                " FROM files WHERE job_id = ? ORDER BY idx",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint32_t idx = (uint32_t)sqlite3_column_int64(st, 0);
+        if (idx > job->nfiles)
+            continue; /* a gap: written by a newer process, read next time */
+        if (idx == job->nfiles) {
+            bits_file_info info = { (const char *)sqlite3_column_text(st, 1),
+                                    (const char *)sqlite3_column_text(st, 2) };
+            if (!info.remote_name || !info.local_name ||
+                files_append_unchecked_locked(job, &info) < 0)
+                continue;
+        }
+        bits_file *f = job->files[idx];
+        if (f->active)
+            continue; /* ours is newer than the row */
+        replace_owned(&f->remote_name, column_text(st, 1));
+        replace_owned(&f->temp_name, column_text(st, 3));
+        f->bytes_total = (uint64_t)sqlite3_column_int64(st, 4);
+        f->bytes_transferred = f->saved_bytes = (uint64_t)sqlite3_column_int64(st, 5);
+        f->transferred = sqlite3_column_int(st, 6);
+        f->completed = sqlite3_column_int(st, 7);
+        replace_owned(&f->etag, column_text(st, 8));
+        replace_owned(&f->last_modified, column_text(st, 9));
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static bits_job *find_job(bits_core *core, const uint8_t *id)
+{
+    for (uint32_t i = 0; i < core->njobs; i++) {
+        if (memcmp(core->jobs[i]->id.bytes, id, 16) == 0)
+            return core->jobs[i];
+    }
+    return NULL;
+}
+
+/* A job a crash left final: finish what Cancel/Complete began. */
+static void finish_final_job(store *s, bits_job *job)
+{
+    for (uint32_t i = 0; i < job->nfiles; i++) {
+        bits_file *f = job->files[i];
+        if (f->temp_name && !f->completed)
+            unlink(f->temp_name);
+    }
+    store_delete_job_locked(s, job);
+}
+
+static int load_limits(store *s, bits_core *core)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT which, value FROM limits", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t which = sqlite3_column_int64(st, 0);
+        if (which > 0 && which < CORE_LIMIT_COUNT)
+            core->limits[which] = (uint32_t)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Reads jobs with rev > since; new ones join the queue. Returns the
+ * number of rows read, or a negative SQLite code. */
+static int load_jobs(store *s, bits_core *core, int64_t since, int64_t *max_rev)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT * FROM jobs WHERE rev > ? ORDER BY seq", -1, &st,
+                                NULL);
+    if (rc != SQLITE_OK)
+        return -rc;
+    sqlite3_bind_int64(st, 1, since);
+    int rows = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *blob = sqlite3_column_blob(st, 0);
+        if (!blob || sqlite3_column_bytes(st, 0) != 16)
+            continue;
+        int64_t rev = sqlite3_column_int64(st, 1);
+        if (rev > *max_rev)
+            *max_rev = rev;
+        uint32_t state = (uint32_t)sqlite3_column_int64(st, 5);
+        if (state >= BITS_JOB_STATE_COUNT)
+            continue;
+        bits_job *job = find_job(core, blob);
+        int is_new = job == NULL;
+        if (is_new) {
+            bits_guid id;
+            memcpy(id.bytes, blob, 16);
+            job = job_new(core, &id, BG_JOB_TYPE_DOWNLOAD, NULL);
+            if (!job)
+                continue;
+        }
+        read_job_row(st, job);
+        read_credentials(s, job);
+        read_files(s, job);
+        rows++;
+        if (is_new) {
+            atomic_store(&job->state, state);
+            if (core_add_loaded_job_locked(core, job) < 0 || state_is_final(state)) {
+                if (state_is_final(state))
+                    finish_final_job(s, job);
+                core_remove_job_locked(core, job);
+            }
+            bits_job_release(job); /* the queue holds it now */
+        } else if (state != atomic_load(&job->state)) {
+            job_set_state_from_store_locked(job, state);
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? rows : -rc;
+}
+
+/* Jobs another process completed or cancelled leave this queue too. */
+static int load_tombstones(store *s, bits_core *core, int64_t since, int64_t *max_rev)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT id, rev, state FROM tombstones WHERE rev > ?", -1,
+                                &st, NULL);
+    if (rc != SQLITE_OK)
+        return -rc;
+    sqlite3_bind_int64(st, 1, since);
+    int rows = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t rev = sqlite3_column_int64(st, 1);
+        if (rev > *max_rev)
+            *max_rev = rev;
+        const void *blob = sqlite3_column_blob(st, 0);
+        bits_job *job = blob && sqlite3_column_bytes(st, 0) == 16 ? find_job(core, blob) : NULL;
+        uint32_t state = (uint32_t)sqlite3_column_int64(st, 2);
+        if (job && state_is_final(state)) {
+            bits_job_add_ref(job);
+            job_set_state_from_store_locked(job, state);
+            bits_job_release(job);
+            rows++;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? rows : -rc;
+}
+
+bits_hresult store_load_locked(store *s, bits_core *core)
+{
+    int rc = load_limits(s, core);
+    if (rc != SQLITE_OK)
+        return hr_from_sqlite(rc);
+    int64_t max_rev = 0;
+    int rows = load_jobs(s, core, 0, &max_rev);
+    if (rows < 0)
+        return hr_from_sqlite(-rows);
+    s->seen_rev = max_rev;
+    /* Tombstones before now are history; remember the counter. */
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'rev'", -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        s->seen_rev = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return BITS_S_OK;
+}
+
+int store_refresh_locked(store *s, bits_core *core)
+{
+    int64_t max_rev = s->seen_rev;
+    int a = load_jobs(s, core, s->seen_rev, &max_rev);
+    int b = a < 0 ? 0 : load_tombstones(s, core, s->seen_rev, &max_rev);
+    if (a < 0 || b < 0)
+        return -1;
+    int limits_rc = load_limits(s, core);
+    (void)limits_rc;
+    s->seen_rev = max_rev;
+    return a + b > 0;
+}

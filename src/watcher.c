@@ -1,0 +1,93 @@
+/* watcher.c - following other processes' changes to the store. */
+#include "watcher.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "engine.h"
+#include "store.h"
+
+#define WATCH_INTERVAL_MS 100
+
+struct watcher {
+    pthread_t thread;
+    pthread_cond_t wake;
+    int stop;
+};
+
+void watcher_ensure_engine_locked(bits_core *core)
+{
+    if (core->engine || core->closed)
+        return;
+    for (uint32_t i = 0; i < core->njobs; i++) {
+        uint32_t s = atomic_load(&core->jobs[i]->state);
+        if (s != BG_JOB_STATE_SUSPENDED && s != BG_JOB_STATE_ERROR &&
+            s != BG_JOB_STATE_TRANSFERRED) {
+            engine_start_locked(core); /* a no-op while another process runs it */
+            return;
+        }
+    }
+}
+
+static void *watcher_main(void *arg)
+{
+    bits_core *core = arg;
+    watcher *w = core->watch;
+    core_lock(core);
+    while (!w->stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += WATCH_INTERVAL_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->wake, &core->lock, &ts);
+        if (w->stop)
+            break;
+        if (store_refresh_locked(core->store, core) > 0)
+            engine_wake(core);
+        watcher_ensure_engine_locked(core);
+    }
+    core_unlock(core);
+    return NULL;
+}
+
+bits_hresult watcher_start_locked(bits_core *core)
+{
+    watcher *w = calloc(1, sizeof *w);
+    if (!w)
+        return BITS_E_OUTOFMEMORY;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    core->watch = w;
+    if (pthread_create(&w->thread, NULL, watcher_main, core) != 0) {
+        core->watch = NULL;
+        pthread_cond_destroy(&w->wake);
+        free(w);
+        return BITS_E_FAIL;
+    }
+    return BITS_S_OK;
+}
+
+void watcher_stop(bits_core *core)
+{
+    core_lock(core);
+    watcher *w = core->watch;
+    if (w) {
+        w->stop = 1;
+        pthread_cond_signal(&w->wake);
+    }
+    core_unlock(core);
+    if (!w)
+        return;
+    pthread_join(w->thread, NULL);
+    core_lock(core);
+    core->watch = NULL;
+    core_unlock(core);
+    pthread_cond_destroy(&w->wake);
+    free(w);
+}
