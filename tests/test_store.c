@@ -1,0 +1,435 @@
+/*
+ * test_store.c - durable jobs: everything comes back after reopening, a
+ * kill -9 mid-transfer loses no job and re-fetches little, several
+ * processes share one store, and a damaged or foreign store is refused
+ * without being touched.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openbits/openbits.h>
+
+#include "http_server.h"
+#include "test_support.h"
+
+static char *g_dir, *g_store;
+
+static int setup(void **state)
+{
+    (void)state;
+    g_dir = ts_make_temp_dir();
+    g_store = ts_path_join(g_dir, "store");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(g_store);
+    ts_remove_tree(g_dir);
+    return 0;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bits_manager *open_store(void)
+{
+    bits_manager *m = NULL;
+    assert_hr_equal(bits_manager_open(g_store, 0, &m), BITS_S_OK);
+    return m;
+}
+
+static bits_job *only_job(bits_manager *m, uint32_t expect_count)
+{
+    bits_job_enum *e;
+    uint32_t n = 99;
+    assert_hr_equal(bits_manager_enum_jobs(m, 0, &e), BITS_S_OK);
+    assert_hr_equal(bits_job_enum_get_count(e, &n), BITS_S_OK);
+    assert_int_equal(n, expect_count);
+    bits_job *job = NULL;
+    if (expect_count)
+        assert_hr_equal(bits_job_enum_next(e, 1, &job, NULL), BITS_S_OK);
+    bits_job_enum_free(e);
+    return job;
+}
+
+static uint32_t state_of(bits_job *job)
+{
+    uint32_t s = 99;
+    assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
+    return s;
+}
+
+/* Everything a job holds survives closing and reopening the store. */
+static void test_reopen_restores_everything(void **unused)
+{
+    (void)unused;
+    bits_manager *m = open_store();
+    bits_job *job;
+    bits_guid id, id2;
+    char *d = ts_path_join(g_dir, "out.bin");
+    assert_hr_equal(bits_manager_create_job(m, "durable \xc3\xa9", 0, &id, &job), BITS_S_OK);
+    assert_hr_equal(bits_job_set_description(job, "kept"), BITS_S_OK);
+    assert_hr_equal(bits_job_set_priority(job, BG_JOB_PRIORITY_LOW), BITS_S_OK);
+    assert_hr_equal(bits_job_set_notify_flags(job, 0x19), BITS_S_OK);
+    assert_hr_equal(bits_job_set_minimum_retry_delay(job, 77), BITS_S_OK);
+    assert_hr_equal(bits_job_set_no_progress_timeout(job, 777), BITS_S_OK);
+    assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_OVERRIDE, "p:1", "h"),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC,
+                                             "u", "p"),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_set_custom_headers(job, "X-K: v"), BITS_S_OK);
+    assert_hr_equal(bits_job_set_notify_cmd_line(job, "/bin/true", "true now"), BITS_S_OK);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 4242), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, "http://127.0.0.1:9/a", d), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, "file:///etc/hostname", d), BITS_S_OK);
+    assert_hr_equal(bits_manager_set_limit(m, BITS_LIMIT_FILES_PER_JOB, 7), BITS_S_OK);
+    bits_job_times t1 = { .struct_size = sizeof t1 };
+    bits_job_get_times(job, &t1);
+    bits_job *gone;
+    assert_hr_equal(bits_manager_create_job(m, "cancelled", 0, &id2, &gone), BITS_S_OK);
+    assert_hr_equal(bits_job_cancel(gone), BITS_S_OK);
+    bits_job_release(gone);
+    bits_job_release(job);
+    bits_manager_close(m);
+
+    m = open_store();
+    job = only_job(m, 1);
+    bits_guid got;
+    bits_job_get_id(job, &got);
+    assert_memory_equal(got.bytes, id.bytes, 16);
+    assert_int_equal(state_of(job), BG_JOB_STATE_SUSPENDED);
+    char *s = NULL;
+    bits_job_get_display_name(job, &s);
+    assert_string_equal(s, "durable \xc3\xa9");
+    bits_free(s);
+    bits_job_get_description(job, &s);
+    assert_string_equal(s, "kept");
+    bits_free(s);
+    uint32_t u = 0;
+    uint64_t u64 = 0;
+    bits_job_get_priority(job, &u);
+    assert_int_equal(u, BG_JOB_PRIORITY_LOW);
+    bits_job_get_notify_flags(job, &u);
+    assert_int_equal(u, 0x19);
+    bits_job_get_minimum_retry_delay(job, &u);
+    assert_int_equal(u, 77);
+    bits_job_get_no_progress_timeout(job, &u);
+    assert_int_equal(u, 777);
+    bits_job_get_max_bandwidth(job, &u64);
+    assert_int_equal(u64, 4242);
+    char *list = NULL, *bypass = NULL;
+    bits_job_get_proxy_settings(job, &u, &list, &bypass);
+    assert_int_equal(u, BG_JOB_PROXY_USAGE_OVERRIDE);
+    assert_string_equal(list, "p:1");
+    assert_string_equal(bypass, "h");
+    bits_free(list), bits_free(bypass);
+    assert_hr_equal(bits_job_get_custom_headers(job, &s), BITS_S_OK);
+    assert_string_equal(s, "X-K: v");
+    bits_free(s);
+    char *prog = NULL, *params = NULL;
+    bits_job_get_notify_cmd_line(job, &prog, &params);
+    assert_string_equal(prog, "/bin/true");
+    assert_string_equal(params, "true now");
+    bits_free(prog), bits_free(params);
+    /* Credentials came back too (they cannot be read, only removed). */
+    assert_hr_equal(bits_job_remove_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC),
+                    BITS_S_OK);
+    bits_job_times t2 = { .struct_size = sizeof t2 };
+    bits_job_get_times(job, &t2);
+    assert_int_equal(t2.creation_time, t1.creation_time);
+    bits_job_progress p = { .struct_size = sizeof p };
+    bits_job_get_progress(job, &p);
+    assert_int_equal(p.files_total, 2);
+    bits_file_enum *fe;
+    bits_file *f;
+    bits_job_enum_files(job, &fe);
+    bits_file_enum_skip(fe, 1);
+    assert_hr_equal(bits_file_enum_next(fe, 1, &f, NULL), BITS_S_OK);
+    bits_file_get_remote_name(f, &s);
+    assert_string_equal(s, "file:///etc/hostname");
+    bits_free(s);
+    bits_file_release(f);
+    bits_file_enum_free(fe);
+    bits_manager_get_limit(m, BITS_LIMIT_FILES_PER_JOB, &u);
+    assert_int_equal(u, 7);
+    bits_job_release(job);
+    bits_manager_close(m);
+
+    /* The database is private. */
+    char *db = ts_path_join(g_store, "openbits.db");
+    struct stat st;
+    assert_int_equal(stat(db, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(stat(g_store, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    free(db);
+    free(d);
+}
+
+/* A child process downloads at a limited rate and dies by SIGKILL; the
+ * next open finds the job, continues from its checkpoint and ends with
+ * the exact file, re-fetching at most max(1 s of transfer, 4 MiB). */
+static void test_kill_9_mid_transfer(void **unused)
+{
+    (void)unused;
+    char *www = ts_path_join(g_dir, "www");
+    mkdir(www, 0755);
+    char *src = ts_path_join(www, "big.bin"), *d = ts_path_join(g_dir, "big.bin");
+    const uint64_t size = 12u << 20, rate = 4u << 20;
+    ts_write_file(src, size, 42);
+    ts_server srv;
+    ts_server_start(&srv, www);
+    char *url = ts_server_url(&srv, "/big.bin");
+
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        bits_manager *m;
+        bits_job *job;
+        bits_guid id;
+        if (bits_manager_open(g_store, 0, &m) < 0 ||
+            bits_manager_create_job(m, "killed", 0, &id, &job) < 0 ||
+            bits_job_add_file(job, url, d) < 0 || bits_job_set_max_bandwidth(job, rate) < 0 ||
+            bits_job_resume(job) < 0)
+            _exit(2);
+        for (int i = 0; i < 1000; i++) {
+            bits_job_progress p = { .struct_size = sizeof p };
+            bits_job_get_progress(job, &p);
+            if (p.bytes_transferred >= 6u << 20)
+                raise(SIGKILL);
+            usleep(5000);
+        }
+        _exit(3);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+    bits_manager *m = open_store();
+    bits_job *job = only_job(m, 1);
+    bits_job_progress p = { .struct_size = sizeof p };
+    bits_job_get_progress(job, &p);
+    uint64_t checkpoint = p.bytes_transferred;
+    assert_true(checkpoint > 0 && checkpoint <= 6u << 20);
+    /* At most about a second of transfer (or 4 MiB) is lost. */
+    assert_true((6u << 20) - checkpoint <= (rate > (4u << 20) ? rate : (4u << 20)) + (512u << 10));
+    double end = now_s() + 30;
+    while (state_of(job) != BG_JOB_STATE_TRANSFERRED && now_s() < end)
+        usleep(10000);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    char *stats = ts_server_stats(&srv);
+    char want[64];
+    snprintf(want, sizeof want, "bytes=%llu-", (unsigned long long)checkpoint);
+    assert_non_null(strstr(stats, want)); /* resumed exactly at the checkpoint */
+    free(stats);
+    bits_job_release(job);
+    bits_manager_close(m);
+    ts_server_stop(&srv);
+    free(www), free(src), free(d), free(url);
+}
+
+/* Two processes on one store see each other's jobs and changes. */
+static void test_two_processes_share_a_store(void **unused)
+{
+    (void)unused;
+    int to_child[2], to_parent[2];
+    assert_int_equal(pipe(to_child), 0);
+    assert_int_equal(pipe(to_parent), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        /* Creates a job, then waits until the parent raised its priority. */
+        bits_manager *m;
+        bits_job *job;
+        bits_guid id;
+        char c;
+        if (bits_manager_open(g_store, 0, &m) < 0 ||
+            bits_manager_create_job(m, "from the child", 0, &id, &job) < 0)
+            _exit(2);
+        if (write(to_parent[1], "c", 1) != 1 || read(to_child[0], &c, 1) != 1)
+            _exit(3);
+        for (int i = 0; i < 500; i++) {
+            uint32_t prio = 0;
+            bits_job_get_priority(job, &prio);
+            if (prio == BG_JOB_PRIORITY_HIGH) {
+                bits_job_release(job);
+                bits_manager_close(m);
+                _exit(0);
+            }
+            usleep(10000);
+        }
+        _exit(4);
+    }
+    char c;
+    assert_int_equal(read(to_parent[0], &c, 1), 1);
+    bits_manager *m = open_store(); /* opened after the child created its job */
+    bits_job *job = only_job(m, 1);
+    char *name = NULL;
+    bits_job_get_display_name(job, &name);
+    assert_string_equal(name, "from the child");
+    bits_free(name);
+    assert_hr_equal(bits_job_set_priority(job, BG_JOB_PRIORITY_HIGH), BITS_S_OK);
+    assert_int_equal(write(to_child[1], "p", 1), 1);
+    int status = 0;
+    waitpid(child, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+
+    /* A job created here after the child opened is seen there: the child
+     * is gone now, so check with a second manager of this process. */
+    bits_manager *other = open_store();
+    bits_job *mine;
+    bits_guid id;
+    assert_hr_equal(bits_manager_create_job(m, "second", 0, &id, &mine), BITS_S_OK);
+    double end = now_s() + 5;
+    bits_job *seen = NULL;
+    while (!seen && now_s() < end) {
+        if (bits_manager_get_job(other, &id, &seen) != BITS_S_OK) {
+            seen = NULL;
+            usleep(20000);
+        }
+    }
+    assert_non_null(seen);
+    assert_hr_equal(bits_job_cancel(mine), BITS_S_OK);
+    end = now_s() + 5;
+    while (state_of(seen) != BG_JOB_STATE_CANCELLED && now_s() < end)
+        usleep(20000);
+    assert_int_equal(state_of(seen), BG_JOB_STATE_CANCELLED);
+    bits_job_release(seen);
+    bits_job_release(mine);
+    bits_job_release(job);
+    bits_manager_close(other);
+    bits_manager_close(m);
+    close(to_child[0]), close(to_child[1]), close(to_parent[0]), close(to_parent[1]);
+}
+
+static void write_bytes(const char *path, const char *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+}
+
+static size_t read_bytes(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+/* A damaged database is refused and left exactly as it was. */
+static void test_corrupt_store_is_refused_untouched(void **unused)
+{
+    (void)unused;
+    bits_manager *m = open_store();
+    bits_manager_close(m);
+    char *db = ts_path_join(g_store, "openbits.db");
+    char garbage[8192];
+    for (size_t i = 0; i < sizeof garbage; i++)
+        garbage[i] = (char)(i * 7 + 3);
+    write_bytes(db, garbage, sizeof garbage);
+    assert_hr_equal(bits_manager_open(g_store, 0, &m), BG_E_DATABASE_CORRUPT);
+    char back[9000];
+    assert_int_equal(read_bytes(db, back, sizeof back), sizeof garbage);
+    assert_memory_equal(back, garbage, sizeof garbage);
+    free(db);
+}
+
+/* A store written by a newer openbits is not downgraded. */
+static void test_newer_schema_is_refused(void **unused)
+{
+    (void)unused;
+    bits_manager *m = open_store();
+    bits_manager_close(m);
+    char *db = ts_path_join(g_store, "openbits.db");
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version=99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_hr_equal(bits_manager_open(g_store, 0, &m), BG_E_DATABASE_CORRUPT);
+    free(db);
+}
+
+static void test_loose_database_permissions_refused(void **unused)
+{
+    (void)unused;
+    bits_manager *m = open_store();
+    bits_manager_close(m);
+    char *db = ts_path_join(g_store, "openbits.db");
+    chmod(db, 0644);
+    assert_hr_equal(bits_manager_open(g_store, 0, &m), BITS_E_ACCESSDENIED);
+    chmod(db, 0600);
+    assert_hr_equal(bits_manager_open(g_store, 0, &m), BITS_S_OK);
+    bits_manager_close(m);
+    free(db);
+}
+
+/* A crash between "cancelled" and "deleted" is finished on the next open:
+ * the job is gone and so is its temporary file. */
+static void test_leftover_temps_of_final_jobs_are_removed(void **unused)
+{
+    (void)unused;
+    bits_manager *m = open_store();
+    bits_job *job;
+    bits_guid id;
+    char *d = ts_path_join(g_dir, "x.bin"), *temp = ts_path_join(g_dir, ".openbits-left.tmp");
+    assert_hr_equal(bits_manager_create_job(m, "half cancelled", 0, &id, &job), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, "http://127.0.0.1:9/x", d), BITS_S_OK);
+    bits_job_release(job);
+    bits_manager_close(m);
+
+    /* What a crash in the middle of Cancel leaves behind. */
+    write_bytes(temp, "partial", 7);
+    char *db = ts_path_join(g_store, "openbits.db");
+    sqlite3 *h;
+    char sql[600];
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE jobs SET state = %u; UPDATE files SET temp_name = '%s';",
+             BG_JOB_STATE_CANCELLED, temp);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+
+    m = open_store();
+    only_job(m, 0);
+    struct stat st;
+    assert_int_equal(stat(temp, &st), -1);
+    bits_manager_close(m);
+    free(d), free(temp), free(db);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_reopen_restores_everything),
+        T(test_kill_9_mid_transfer),
+        T(test_two_processes_share_a_store),
+        T(test_corrupt_store_is_refused_untouched),
+        T(test_newer_schema_is_refused),
+        T(test_loose_database_permissions_refused),
+        T(test_leftover_temps_of_final_jobs_are_removed),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
