@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# test.sh - build openbits and run every test: the C tests, the packaging
+# tests and the Python tests, first in a -Werror build, then again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, then the C tests under
+# valgrind. Installs the Debian packages it needs (as root). Exits non-zero
+# when anything fails.
+#
+#   bash scripts/test.sh            # everything
+#   OPENBITS_TEST_QUICK=1 bash scripts/test.sh   # the -Werror build only
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+top="$(cd "$here/.." && pwd)"
+# shellcheck source=lib/deps.sh
+. "$here/lib/deps.sh"
+ensure_packages $OPENBITS_BUILD_PACKAGES valgrind
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+build_root="${OPENBITS_BUILD_ROOT:-$top/build}"
+
+run_suite() { # NAME CMAKE-ARGS...
+    local name="$1"; shift
+    local dir="$build_root/$name"
+    echo "=== openbits: $name build ==="
+    cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DOPENBITS_WERROR=ON "$@" >/dev/null
+    cmake --build "$dir" -j "$jobs"
+    echo "=== openbits: $name tests ==="
+    # shellcheck disable=SC2086 # optional extra arguments, split on purpose
+    ctest --test-dir "$dir" --output-on-failure -j "$jobs" ${OPENBITS_CTEST_ARGS:-}
+}
+
+run_suite werror
+if [ -z "${OPENBITS_TEST_QUICK:-}" ]; then
+    run_suite asan -DOPENBITS_SANITIZE=address,undefined
+    # valgrind: the C tests once more, each executable under memcheck.
+    OPENBITS_CTEST_ARGS="-L c" run_suite valgrind -DOPENBITS_VALGRIND=ON -DOPENBITS_BUILD_PYTHON=OFF
+fi
+echo "=== openbits: all tests passed ==="
