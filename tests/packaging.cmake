@@ -28,5 +28,10 @@ openbits_warnings(gen_error_codes)
 add_test(NAME error_codes_doc
   COMMAND sh -c "$<TARGET_FILE:gen_error_codes> | diff -u ${PROJECT_SOURCE_DIR}/docs/error-codes.md - || { echo 'regenerate: gen_error_codes > docs/error-codes.md'; exit 1; }")
 
+if(OPENBITS_SANITIZE)
+  set_tests_properties(pkgconfig_consumer PROPERTIES
+    ENVIRONMENT "CONSUMER_CFLAGS=-fsanitize=${OPENBITS_SANITIZE}")
+endif()
+
 set_tests_properties(headers_self_contained abi_symbols pkgconfig_consumer error_codes_doc
   PROPERTIES LABELS c TIMEOUT 300)

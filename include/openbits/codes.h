@@ -22,276 +22,276 @@
 BITS_BEGIN_DECLS
 
 /** Success. */
-#define BITS_S_OK ((bits_hresult)0x00000000u)
+#define BITS_S_OK BITS_HRESULT_C(0x00000000u)
 /** Success, with less than was asked for (an enumerator ran short, nothing to remove, no value set). */
-#define BITS_S_FALSE ((bits_hresult)0x00000001u)
+#define BITS_S_FALSE BITS_HRESULT_C(0x00000001u)
 /** No error occurred. */
-#define BG_S_ERROR_CONTEXT_NONE ((bits_hresult)0x00200006u)
+#define BG_S_ERROR_CONTEXT_NONE BITS_HRESULT_C(0x00200006u)
 /** Complete kept only the files that had finished transferring; the others were deleted. */
-#define BG_S_PARTIAL_COMPLETE ((bits_hresult)0x00200017u)
+#define BG_S_PARTIAL_COMPLETE BITS_HRESULT_C(0x00200017u)
 /** The job ended, but some temporary files could not be deleted. */
-#define BG_S_UNABLE_TO_DELETE_FILES ((bits_hresult)0x0020001Au)
+#define BG_S_UNABLE_TO_DELETE_FILES BITS_HRESULT_C(0x0020001Au)
 /** The proxy configuration changed. */
-#define BG_S_PROXY_CHANGED ((bits_hresult)0x0020002Au)
+#define BG_S_PROXY_CHANGED BITS_HRESULT_C(0x0020002Au)
 /** The value was stored, but a policy overrides it. */
-#define BG_S_OVERRIDDEN_BY_POLICY ((bits_hresult)0x00200055u)
+#define BG_S_OVERRIDDEN_BY_POLICY BITS_HRESULT_C(0x00200055u)
 /** Not implemented: the value is outside the allowed range or the operation does not apply to this job type. */
-#define BITS_E_NOTIMPL ((bits_hresult)0x80004001u)
+#define BITS_E_NOTIMPL BITS_HRESULT_C(0x80004001u)
 /** Unspecified failure. */
-#define BITS_E_FAIL ((bits_hresult)0x80004005u)
+#define BITS_E_FAIL BITS_HRESULT_C(0x80004005u)
 /** The operation cannot complete yet. */
-#define BITS_E_PENDING ((bits_hresult)0x8000000Au)
+#define BITS_E_PENDING BITS_HRESULT_C(0x8000000Au)
 /** The file was not found. */
-#define BITS_E_FILE_NOT_FOUND ((bits_hresult)0x80070002u)
+#define BITS_E_FILE_NOT_FOUND BITS_HRESULT_C(0x80070002u)
 /** The directory was not found. */
-#define BITS_E_PATH_NOT_FOUND ((bits_hresult)0x80070003u)
+#define BITS_E_PATH_NOT_FOUND BITS_HRESULT_C(0x80070003u)
 /** Access is denied. */
-#define BITS_E_ACCESSDENIED ((bits_hresult)0x80070005u)
+#define BITS_E_ACCESSDENIED BITS_HRESULT_C(0x80070005u)
 /** Out of memory. */
-#define BITS_E_OUTOFMEMORY ((bits_hresult)0x8007000Eu)
+#define BITS_E_OUTOFMEMORY BITS_HRESULT_C(0x8007000Eu)
 /** There is not enough space on the disk. */
-#define BITS_E_DISK_FULL ((bits_hresult)0x80070070u)
+#define BITS_E_DISK_FULL BITS_HRESULT_C(0x80070070u)
 /** An argument is invalid: a NULL pointer, a malformed string or path, or an unsupported value. */
-#define BITS_E_INVALIDARG ((bits_hresult)0x80070057u)
+#define BITS_E_INVALIDARG BITS_HRESULT_C(0x80070057u)
 /** The requested job or item was not found. */
-#define BG_E_NOT_FOUND ((bits_hresult)0x80200001u)
+#define BG_E_NOT_FOUND BITS_HRESULT_C(0x80200001u)
 /** The requested action is not allowed in the current job state; the job may have been cancelled or completed. */
-#define BG_E_INVALID_STATE ((bits_hresult)0x80200002u)
+#define BG_E_INVALID_STATE BITS_HRESULT_C(0x80200002u)
 /** There are no files attached to this job. */
-#define BG_E_EMPTY ((bits_hresult)0x80200003u)
+#define BG_E_EMPTY BITS_HRESULT_C(0x80200003u)
 /** No file is available because no file is associated with the error. */
-#define BG_E_FILE_NOT_AVAILABLE ((bits_hresult)0x80200004u)
+#define BG_E_FILE_NOT_AVAILABLE BITS_HRESULT_C(0x80200004u)
 /** No protocol is available because the error did not come from a transfer protocol. */
-#define BG_E_PROTOCOL_NOT_AVAILABLE ((bits_hresult)0x80200005u)
+#define BG_E_PROTOCOL_NOT_AVAILABLE BITS_HRESULT_C(0x80200005u)
 /** The error occurred in an unknown location. */
-#define BG_E_ERROR_CONTEXT_UNKNOWN ((bits_hresult)0x80200007u)
+#define BG_E_ERROR_CONTEXT_UNKNOWN BITS_HRESULT_C(0x80200007u)
 /** The error occurred in the transfer queue manager. */
-#define BG_E_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER ((bits_hresult)0x80200008u)
+#define BG_E_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER BITS_HRESULT_C(0x80200008u)
 /** The error occurred while processing the local file. */
-#define BG_E_ERROR_CONTEXT_LOCAL_FILE ((bits_hresult)0x80200009u)
+#define BG_E_ERROR_CONTEXT_LOCAL_FILE BITS_HRESULT_C(0x80200009u)
 /** The error occurred while processing the remote file. */
-#define BG_E_ERROR_CONTEXT_REMOTE_FILE ((bits_hresult)0x8020000Au)
+#define BG_E_ERROR_CONTEXT_REMOTE_FILE BITS_HRESULT_C(0x8020000Au)
 /** The error occurred in the transport layer. */
-#define BG_E_ERROR_CONTEXT_GENERAL_TRANSPORT ((bits_hresult)0x8020000Bu)
+#define BG_E_ERROR_CONTEXT_GENERAL_TRANSPORT BITS_HRESULT_C(0x8020000Bu)
 /** The error occurred while notifying the application. */
-#define BG_E_ERROR_CONTEXT_QUEUE_MANAGER_NOTIFICATION ((bits_hresult)0x8020000Cu)
+#define BG_E_ERROR_CONTEXT_QUEUE_MANAGER_NOTIFICATION BITS_HRESULT_C(0x8020000Cu)
 /** The destination volume is locked. */
-#define BG_E_DESTINATION_LOCKED ((bits_hresult)0x8020000Du)
+#define BG_E_DESTINATION_LOCKED BITS_HRESULT_C(0x8020000Du)
 /** The destination volume has changed. */
-#define BG_E_VOLUME_CHANGED ((bits_hresult)0x8020000Eu)
+#define BG_E_VOLUME_CHANGED BITS_HRESULT_C(0x8020000Eu)
 /** No error information is available: the job is not in an error state. */
-#define BG_E_ERROR_INFORMATION_UNAVAILABLE ((bits_hresult)0x8020000Fu)
+#define BG_E_ERROR_INFORMATION_UNAVAILABLE BITS_HRESULT_C(0x8020000Fu)
 /** No network connection is active. */
-#define BG_E_NETWORK_DISCONNECTED ((bits_hresult)0x80200010u)
+#define BG_E_NETWORK_DISCONNECTED BITS_HRESULT_C(0x80200010u)
 /** The server did not return the file size; the URL may point to dynamic content. */
-#define BG_E_MISSING_FILE_SIZE ((bits_hresult)0x80200011u)
+#define BG_E_MISSING_FILE_SIZE BITS_HRESULT_C(0x80200011u)
 /** The server does not support HTTP 1.1. */
-#define BG_E_INSUFFICIENT_HTTP_SUPPORT ((bits_hresult)0x80200012u)
+#define BG_E_INSUFFICIENT_HTTP_SUPPORT BITS_HRESULT_C(0x80200012u)
 /** The server does not support the necessary HTTP range requests. */
-#define BG_E_INSUFFICIENT_RANGE_SUPPORT ((bits_hresult)0x80200013u)
+#define BG_E_INSUFFICIENT_RANGE_SUPPORT BITS_HRESULT_C(0x80200013u)
 /** Remote use of the transfer service is not supported. */
-#define BG_E_REMOTE_NOT_SUPPORTED ((bits_hresult)0x80200014u)
+#define BG_E_REMOTE_NOT_SUPPORTED BITS_HRESULT_C(0x80200014u)
 /** The drive mapping of the new owner differs from the job's. */
-#define BG_E_NEW_OWNER_DIFF_MAPPING ((bits_hresult)0x80200015u)
+#define BG_E_NEW_OWNER_DIFF_MAPPING BITS_HRESULT_C(0x80200015u)
 /** The new owner cannot access the job's temporary files. */
-#define BG_E_NEW_OWNER_NO_FILE_ACCESS ((bits_hresult)0x80200016u)
+#define BG_E_NEW_OWNER_NO_FILE_ACCESS BITS_HRESULT_C(0x80200016u)
 /** The proxy list is too long. */
-#define BG_E_PROXY_LIST_TOO_LARGE ((bits_hresult)0x80200018u)
+#define BG_E_PROXY_LIST_TOO_LARGE BITS_HRESULT_C(0x80200018u)
 /** The proxy bypass list is too long. */
-#define BG_E_PROXY_BYPASS_LIST_TOO_LARGE ((bits_hresult)0x80200019u)
+#define BG_E_PROXY_BYPASS_LIST_TOO_LARGE BITS_HRESULT_C(0x80200019u)
 /** The server returned an invalid or unsupported response. */
-#define BG_E_INVALID_SERVER_RESPONSE ((bits_hresult)0x8020001Bu)
+#define BG_E_INVALID_SERVER_RESPONSE BITS_HRESULT_C(0x8020001Bu)
 /** No more files can be added to this job. */
-#define BG_E_TOO_MANY_FILES ((bits_hresult)0x8020001Cu)
+#define BG_E_TOO_MANY_FILES BITS_HRESULT_C(0x8020001Cu)
 /** The local file changed during the transfer. */
-#define BG_E_LOCAL_FILE_CHANGED ((bits_hresult)0x8020001Du)
+#define BG_E_LOCAL_FILE_CHANGED BITS_HRESULT_C(0x8020001Du)
 /** The error was reported by the server application. */
-#define BG_E_ERROR_CONTEXT_REMOTE_APPLICATION ((bits_hresult)0x8020001Eu)
+#define BG_E_ERROR_CONTEXT_REMOTE_APPLICATION BITS_HRESULT_C(0x8020001Eu)
 /** The server does not know the upload session. */
-#define BG_E_SESSION_NOT_FOUND ((bits_hresult)0x8020001Fu)
+#define BG_E_SESSION_NOT_FOUND BITS_HRESULT_C(0x8020001Fu)
 /** The data is larger than the server or the call allows. */
-#define BG_E_TOO_LARGE ((bits_hresult)0x80200020u)
+#define BG_E_TOO_LARGE BITS_HRESULT_C(0x80200020u)
 /** A string is longer than its limit. */
-#define BG_E_STRING_TOO_LONG ((bits_hresult)0x80200021u)
+#define BG_E_STRING_TOO_LONG BITS_HRESULT_C(0x80200021u)
 /** The client and server share no upload protocol. */
-#define BG_E_CLIENT_SERVER_PROTOCOL_MISMATCH ((bits_hresult)0x80200022u)
+#define BG_E_CLIENT_SERVER_PROTOCOL_MISMATCH BITS_HRESULT_C(0x80200022u)
 /** The upload directory allows script execution. */
-#define BG_E_SERVER_EXECUTE_ENABLE ((bits_hresult)0x80200023u)
+#define BG_E_SERVER_EXECUTE_ENABLE BITS_HRESULT_C(0x80200023u)
 /** The job made no progress within the allowed time. */
-#define BG_E_NO_PROGRESS ((bits_hresult)0x80200024u)
+#define BG_E_NO_PROGRESS BITS_HRESULT_C(0x80200024u)
 /** The user name is longer than 300 characters. */
-#define BG_E_USERNAME_TOO_LARGE ((bits_hresult)0x80200025u)
+#define BG_E_USERNAME_TOO_LARGE BITS_HRESULT_C(0x80200025u)
 /** The password is longer than 65535 characters. */
-#define BG_E_PASSWORD_TOO_LARGE ((bits_hresult)0x80200026u)
+#define BG_E_PASSWORD_TOO_LARGE BITS_HRESULT_C(0x80200026u)
 /** The authentication target is not valid. */
-#define BG_E_INVALID_AUTH_TARGET ((bits_hresult)0x80200027u)
+#define BG_E_INVALID_AUTH_TARGET BITS_HRESULT_C(0x80200027u)
 /** The authentication scheme is not valid. */
-#define BG_E_INVALID_AUTH_SCHEME ((bits_hresult)0x80200028u)
+#define BG_E_INVALID_AUTH_SCHEME BITS_HRESULT_C(0x80200028u)
 /** The remote file was not found. */
-#define BG_E_FILE_NOT_FOUND ((bits_hresult)0x80200029u)
+#define BG_E_FILE_NOT_FOUND BITS_HRESULT_C(0x80200029u)
 /** The byte range is invalid or outside the remote file. */
-#define BG_E_INVALID_RANGE ((bits_hresult)0x8020002Bu)
+#define BG_E_INVALID_RANGE BITS_HRESULT_C(0x8020002Bu)
 /** The byte ranges overlap. */
-#define BG_E_OVERLAPPING_RANGES ((bits_hresult)0x8020002Cu)
+#define BG_E_OVERLAPPING_RANGES BITS_HRESULT_C(0x8020002Cu)
 /** A connection to the server could not be made. */
-#define BG_E_CONNECT_FAILURE ((bits_hresult)0x8020002Du)
+#define BG_E_CONNECT_FAILURE BITS_HRESULT_C(0x8020002Du)
 /** The connection was closed before the transfer finished. */
-#define BG_E_CONNECTION_CLOSED ((bits_hresult)0x8020002Eu)
+#define BG_E_CONNECTION_CLOSED BITS_HRESULT_C(0x8020002Eu)
 /** A policy blocks background transfers now. */
-#define BG_E_BLOCKED_BY_POLICY ((bits_hresult)0x8020003Eu)
+#define BG_E_BLOCKED_BY_POLICY BITS_HRESULT_C(0x8020003Eu)
 /** The proxy settings are invalid. */
-#define BG_E_INVALID_PROXY_INFO ((bits_hresult)0x8020003Fu)
+#define BG_E_INVALID_PROXY_INFO BITS_HRESULT_C(0x8020003Fu)
 /** The credentials are malformed. */
-#define BG_E_INVALID_CREDENTIALS ((bits_hresult)0x80200040u)
+#define BG_E_INVALID_CREDENTIALS BITS_HRESULT_C(0x80200040u)
 /** The hash algorithm is not supported. */
-#define BG_E_INVALID_HASH_ALGORITHM ((bits_hresult)0x80200041u)
+#define BG_E_INVALID_HASH_ALGORITHM BITS_HRESULT_C(0x80200041u)
 /** The cache record was deleted. */
-#define BG_E_RECORD_DELETED ((bits_hresult)0x80200042u)
+#define BG_E_RECORD_DELETED BITS_HRESULT_C(0x80200042u)
 /** A commit is in progress. */
-#define BG_E_COMMIT_IN_PROGRESS ((bits_hresult)0x80200043u)
+#define BG_E_COMMIT_IN_PROGRESS BITS_HRESULT_C(0x80200043u)
 /** Discovery is in progress. */
-#define BG_E_DISCOVERY_IN_PROGRESS ((bits_hresult)0x80200044u)
+#define BG_E_DISCOVERY_IN_PROGRESS BITS_HRESULT_C(0x80200044u)
 /** The Internet gateway device reported an error. */
-#define BG_E_UPNP_ERROR ((bits_hresult)0x80200045u)
+#define BG_E_UPNP_ERROR BITS_HRESULT_C(0x80200045u)
 /** A test option blocked the download. */
-#define BG_E_TEST_OPTION_BLOCKED_DOWNLOAD ((bits_hresult)0x80200046u)
+#define BG_E_TEST_OPTION_BLOCKED_DOWNLOAD BITS_HRESULT_C(0x80200046u)
 /** Peer caching is disabled. */
-#define BG_E_PEERCACHING_DISABLED ((bits_hresult)0x80200047u)
+#define BG_E_PEERCACHING_DISABLED BITS_HRESULT_C(0x80200047u)
 /** The cache record is busy. */
-#define BG_E_BUSYCACHERECORD ((bits_hresult)0x80200048u)
+#define BG_E_BUSYCACHERECORD BITS_HRESULT_C(0x80200048u)
 /** The store already holds the maximum number of jobs. */
-#define BG_E_TOO_MANY_JOBS_PER_USER ((bits_hresult)0x80200049u)
+#define BG_E_TOO_MANY_JOBS_PER_USER BITS_HRESULT_C(0x80200049u)
 /** The machine already holds the maximum number of jobs. */
-#define BG_E_TOO_MANY_JOBS_PER_MACHINE ((bits_hresult)0x80200050u)
+#define BG_E_TOO_MANY_JOBS_PER_MACHINE BITS_HRESULT_C(0x80200050u)
 /** The job already holds the maximum number of files. */
-#define BG_E_TOO_MANY_FILES_IN_JOB ((bits_hresult)0x80200051u)
+#define BG_E_TOO_MANY_FILES_IN_JOB BITS_HRESULT_C(0x80200051u)
 /** The file already holds the maximum number of ranges. */
-#define BG_E_TOO_MANY_RANGES_IN_FILE ((bits_hresult)0x80200052u)
+#define BG_E_TOO_MANY_RANGES_IN_FILE BITS_HRESULT_C(0x80200052u)
 /** The content failed validation. */
-#define BG_E_VALIDATION_FAILED ((bits_hresult)0x80200053u)
+#define BG_E_VALIDATION_FAILED BITS_HRESULT_C(0x80200053u)
 /** The job did not finish within its maximum download time. */
-#define BG_E_MAXDOWNLOAD_TIMEOUT ((bits_hresult)0x80200054u)
+#define BG_E_MAXDOWNLOAD_TIMEOUT BITS_HRESULT_C(0x80200054u)
 /** A helper token is required. */
-#define BG_E_TOKEN_REQUIRED ((bits_hresult)0x80200056u)
+#define BG_E_TOKEN_REQUIRED BITS_HRESULT_C(0x80200056u)
 /** The property identifier is unknown. */
-#define BG_E_UNKNOWN_PROPERTY_ID ((bits_hresult)0x80200057u)
+#define BG_E_UNKNOWN_PROPERTY_ID BITS_HRESULT_C(0x80200057u)
 /** The property cannot be set. */
-#define BG_E_READ_ONLY_PROPERTY ((bits_hresult)0x80200058u)
+#define BG_E_READ_ONLY_PROPERTY BITS_HRESULT_C(0x80200058u)
 /** The network cost policy blocks the transfer. */
-#define BG_E_BLOCKED_BY_COST_TRANSFER_POLICY ((bits_hresult)0x80200059u)
+#define BG_E_BLOCKED_BY_COST_TRANSFER_POLICY BITS_HRESULT_C(0x80200059u)
 /** The property applies to download jobs only. */
-#define BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY ((bits_hresult)0x80200060u)
+#define BG_E_PROPERTY_SUPPORTED_FOR_DOWNLOAD_JOBS_ONLY BITS_HRESULT_C(0x80200060u)
 /** The property cannot be changed after a file was added. */
-#define BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE ((bits_hresult)0x80200061u)
+#define BG_E_READ_ONLY_PROPERTY_AFTER_ADDFILE BITS_HRESULT_C(0x80200061u)
 /** The property cannot be changed after the job was first resumed. */
-#define BG_E_READ_ONLY_PROPERTY_AFTER_RESUME ((bits_hresult)0x80200062u)
+#define BG_E_READ_ONLY_PROPERTY_AFTER_RESUME BITS_HRESULT_C(0x80200062u)
 /** The maximum download size is invalid. */
-#define BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE ((bits_hresult)0x80200063u)
+#define BG_E_MAX_DOWNLOAD_SIZE_INVALID_VALUE BITS_HRESULT_C(0x80200063u)
 /** The download exceeded the job's maximum download size. */
-#define BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED ((bits_hresult)0x80200064u)
+#define BG_E_MAX_DOWNLOAD_SIZE_LIMIT_REACHED BITS_HRESULT_C(0x80200064u)
 /** The system is in standby. */
-#define BG_E_STANDBY_MODE ((bits_hresult)0x80200065u)
+#define BG_E_STANDBY_MODE BITS_HRESULT_C(0x80200065u)
 /** Stored credentials are not supported for this target. */
-#define BG_E_USE_STORED_CREDENTIALS_NOT_SUPPORTED ((bits_hresult)0x80200066u)
+#define BG_E_USE_STORED_CREDENTIALS_NOT_SUPPORTED BITS_HRESULT_C(0x80200066u)
 /** The battery policy blocks the transfer. */
-#define BG_E_BLOCKED_BY_BATTERY_POLICY ((bits_hresult)0x80200067u)
+#define BG_E_BLOCKED_BY_BATTERY_POLICY BITS_HRESULT_C(0x80200067u)
 /** Battery saver blocks the transfer. */
-#define BG_E_BLOCKED_BY_BATTERY_SAVER ((bits_hresult)0x80200068u)
+#define BG_E_BLOCKED_BY_BATTERY_SAVER BITS_HRESULT_C(0x80200068u)
 /** An internal watchdog timed out. */
-#define BG_E_WATCHDOG_TIMEOUT ((bits_hresult)0x80200069u)
+#define BG_E_WATCHDOG_TIMEOUT BITS_HRESULT_C(0x80200069u)
 /** The owning application package was not found. */
-#define BG_E_APP_PACKAGE_NOT_FOUND ((bits_hresult)0x8020006Au)
+#define BG_E_APP_PACKAGE_NOT_FOUND BITS_HRESULT_C(0x8020006Au)
 /** The operation is not supported for packaged applications. */
-#define BG_E_APP_PACKAGE_SCENARIO_NOT_SUPPORTED ((bits_hresult)0x8020006Bu)
+#define BG_E_APP_PACKAGE_SCENARIO_NOT_SUPPORTED BITS_HRESULT_C(0x8020006Bu)
 /** The job store is corrupt. */
-#define BG_E_DATABASE_CORRUPT ((bits_hresult)0x8020006Cu)
+#define BG_E_DATABASE_CORRUPT BITS_HRESULT_C(0x8020006Cu)
 /** Random access is not supported for this job. */
-#define BG_E_RANDOM_ACCESS_NOT_SUPPORTED ((bits_hresult)0x8020006Du)
+#define BG_E_RANDOM_ACCESS_NOT_SUPPORTED BITS_HRESULT_C(0x8020006Du)
 /** The background access policy blocks the transfer. */
-#define BG_E_BLOCKED_BY_BACKGROUND_ACCESS_POLICY ((bits_hresult)0x8020006Eu)
+#define BG_E_BLOCKED_BY_BACKGROUND_ACCESS_POLICY BITS_HRESULT_C(0x8020006Eu)
 /** Game mode blocks the transfer. */
-#define BG_E_BLOCKED_BY_GAME_MODE ((bits_hresult)0x8020006Fu)
+#define BG_E_BLOCKED_BY_GAME_MODE BITS_HRESULT_C(0x8020006Fu)
 /** A system policy blocks the transfer. */
-#define BG_E_BLOCKED_BY_SYSTEM_POLICY ((bits_hresult)0x80200070u)
+#define BG_E_BLOCKED_BY_SYSTEM_POLICY BITS_HRESULT_C(0x80200070u)
 /** The feature is not supported with a custom HTTP method. */
-#define BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD ((bits_hresult)0x80200071u)
+#define BG_E_NOT_SUPPORTED_WITH_CUSTOM_HTTP_METHOD BITS_HRESULT_C(0x80200071u)
 /** The job's settings are incompatible. */
-#define BG_E_UNSUPPORTED_JOB_CONFIGURATION ((bits_hresult)0x80200072u)
+#define BG_E_UNSUPPORTED_JOB_CONFIGURATION BITS_HRESULT_C(0x80200072u)
 /** The remote file changed and the job cannot restart it. */
-#define BG_E_REMOTE_FILE_CHANGED ((bits_hresult)0x80200073u)
+#define BG_E_REMOTE_FILE_CHANGED BITS_HRESULT_C(0x80200073u)
 /** A server certificate validation callback is required. */
-#define BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED ((bits_hresult)0x80200074u)
+#define BG_E_SERVER_CERT_VALIDATION_INTERFACE_REQUIRED BITS_HRESULT_C(0x80200074u)
 /** The setting can only be changed while the job is suspended. */
-#define BG_E_READ_ONLY_WHEN_JOB_ACTIVE ((bits_hresult)0x80200075u)
+#define BG_E_READ_ONLY_WHEN_JOB_ACTIVE BITS_HRESULT_C(0x80200075u)
 /** The error was reported by the server certificate validation callback. */
-#define BG_E_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK ((bits_hresult)0x80200076u)
+#define BG_E_ERROR_CONTEXT_SERVER_CERTIFICATE_CALLBACK BITS_HRESULT_C(0x80200076u)
 /** The operation timed out. */
-#define BITS_E_WINHTTP_TIMEOUT ((bits_hresult)0x80072EE2u)
+#define BITS_E_WINHTTP_TIMEOUT BITS_HRESULT_C(0x80072EE2u)
 /** The server name could not be resolved. */
-#define BITS_E_WINHTTP_NAME_NOT_RESOLVED ((bits_hresult)0x80072EE7u)
+#define BITS_E_WINHTTP_NAME_NOT_RESOLVED BITS_HRESULT_C(0x80072EE7u)
 /** A connection to the server could not be established. */
-#define BITS_E_WINHTTP_CANNOT_CONNECT ((bits_hresult)0x80072EFDu)
+#define BITS_E_WINHTTP_CANNOT_CONNECT BITS_HRESULT_C(0x80072EFDu)
 /** The connection to the server was reset or aborted. */
-#define BITS_E_WINHTTP_CONNECTION_ERROR ((bits_hresult)0x80072EFEu)
+#define BITS_E_WINHTTP_CONNECTION_ERROR BITS_HRESULT_C(0x80072EFEu)
 /** The server requires a client certificate. */
-#define BITS_E_WINHTTP_CLIENT_AUTH_CERT_NEEDED ((bits_hresult)0x80072F0Cu)
+#define BITS_E_WINHTTP_CLIENT_AUTH_CERT_NEEDED BITS_HRESULT_C(0x80072F0Cu)
 /** The certificate revocation check failed. */
-#define BITS_E_WINHTTP_SECURE_CERT_REV_FAILED ((bits_hresult)0x80072F19u)
+#define BITS_E_WINHTTP_SECURE_CERT_REV_FAILED BITS_HRESULT_C(0x80072F19u)
 /** The server response could not be parsed. */
-#define BITS_E_WINHTTP_INVALID_SERVER_RESPONSE ((bits_hresult)0x80072F78u)
+#define BITS_E_WINHTTP_INVALID_SERVER_RESPONSE BITS_HRESULT_C(0x80072F78u)
 /** The redirect failed: the scheme changed or too many redirects. */
-#define BITS_E_WINHTTP_REDIRECT_FAILED ((bits_hresult)0x80072F7Cu)
+#define BITS_E_WINHTTP_REDIRECT_FAILED BITS_HRESULT_C(0x80072F7Cu)
 /** The server certificate was revoked. */
-#define BITS_E_WINHTTP_SECURE_CERT_REVOKED ((bits_hresult)0x80072F8Au)
+#define BITS_E_WINHTTP_SECURE_CERT_REVOKED BITS_HRESULT_C(0x80072F8Au)
 /** The TLS connection failed or the server certificate is invalid. */
-#define BITS_E_WINHTTP_SECURE_FAILURE ((bits_hresult)0x80072F8Fu)
+#define BITS_E_WINHTTP_SECURE_FAILURE BITS_HRESULT_C(0x80072F8Fu)
 
 /** The HTTP family: the code for HTTP status @p status (100..599). */
 #define BG_E_HTTP_ERROR(status) ((bits_hresult)(0x80190000u + (uint32_t)(status)))
 /** First and last code of the HTTP family. */
-#define BG_E_HTTP_ERROR_FIRST ((bits_hresult)0x80190064u)
-#define BG_E_HTTP_ERROR_LAST ((bits_hresult)0x80190257u)
-#define BG_E_HTTP_ERROR_100 ((bits_hresult)0x80190064u)
-#define BG_E_HTTP_ERROR_101 ((bits_hresult)0x80190065u)
-#define BG_E_HTTP_ERROR_200 ((bits_hresult)0x801900C8u)
-#define BG_E_HTTP_ERROR_201 ((bits_hresult)0x801900C9u)
-#define BG_E_HTTP_ERROR_202 ((bits_hresult)0x801900CAu)
-#define BG_E_HTTP_ERROR_203 ((bits_hresult)0x801900CBu)
-#define BG_E_HTTP_ERROR_204 ((bits_hresult)0x801900CCu)
-#define BG_E_HTTP_ERROR_205 ((bits_hresult)0x801900CDu)
-#define BG_E_HTTP_ERROR_206 ((bits_hresult)0x801900CEu)
-#define BG_E_HTTP_ERROR_300 ((bits_hresult)0x8019012Cu)
-#define BG_E_HTTP_ERROR_301 ((bits_hresult)0x8019012Du)
-#define BG_E_HTTP_ERROR_302 ((bits_hresult)0x8019012Eu)
-#define BG_E_HTTP_ERROR_303 ((bits_hresult)0x8019012Fu)
-#define BG_E_HTTP_ERROR_304 ((bits_hresult)0x80190130u)
-#define BG_E_HTTP_ERROR_305 ((bits_hresult)0x80190131u)
-#define BG_E_HTTP_ERROR_307 ((bits_hresult)0x80190133u)
-#define BG_E_HTTP_ERROR_400 ((bits_hresult)0x80190190u)
-#define BG_E_HTTP_ERROR_401 ((bits_hresult)0x80190191u)
-#define BG_E_HTTP_ERROR_402 ((bits_hresult)0x80190192u)
-#define BG_E_HTTP_ERROR_403 ((bits_hresult)0x80190193u)
-#define BG_E_HTTP_ERROR_404 ((bits_hresult)0x80190194u)
-#define BG_E_HTTP_ERROR_405 ((bits_hresult)0x80190195u)
-#define BG_E_HTTP_ERROR_406 ((bits_hresult)0x80190196u)
-#define BG_E_HTTP_ERROR_407 ((bits_hresult)0x80190197u)
-#define BG_E_HTTP_ERROR_408 ((bits_hresult)0x80190198u)
-#define BG_E_HTTP_ERROR_409 ((bits_hresult)0x80190199u)
-#define BG_E_HTTP_ERROR_410 ((bits_hresult)0x8019019Au)
-#define BG_E_HTTP_ERROR_411 ((bits_hresult)0x8019019Bu)
-#define BG_E_HTTP_ERROR_412 ((bits_hresult)0x8019019Cu)
-#define BG_E_HTTP_ERROR_413 ((bits_hresult)0x8019019Du)
-#define BG_E_HTTP_ERROR_414 ((bits_hresult)0x8019019Eu)
-#define BG_E_HTTP_ERROR_415 ((bits_hresult)0x8019019Fu)
-#define BG_E_HTTP_ERROR_416 ((bits_hresult)0x801901A0u)
-#define BG_E_HTTP_ERROR_417 ((bits_hresult)0x801901A1u)
-#define BG_E_HTTP_ERROR_449 ((bits_hresult)0x801901C1u)
-#define BG_E_HTTP_ERROR_500 ((bits_hresult)0x801901F4u)
-#define BG_E_HTTP_ERROR_501 ((bits_hresult)0x801901F5u)
-#define BG_E_HTTP_ERROR_502 ((bits_hresult)0x801901F6u)
-#define BG_E_HTTP_ERROR_503 ((bits_hresult)0x801901F7u)
-#define BG_E_HTTP_ERROR_504 ((bits_hresult)0x801901F8u)
-#define BG_E_HTTP_ERROR_505 ((bits_hresult)0x801901F9u)
+#define BG_E_HTTP_ERROR_FIRST BITS_HRESULT_C(0x80190064u)
+#define BG_E_HTTP_ERROR_LAST BITS_HRESULT_C(0x80190257u)
+#define BG_E_HTTP_ERROR_100 BITS_HRESULT_C(0x80190064u)
+#define BG_E_HTTP_ERROR_101 BITS_HRESULT_C(0x80190065u)
+#define BG_E_HTTP_ERROR_200 BITS_HRESULT_C(0x801900C8u)
+#define BG_E_HTTP_ERROR_201 BITS_HRESULT_C(0x801900C9u)
+#define BG_E_HTTP_ERROR_202 BITS_HRESULT_C(0x801900CAu)
+#define BG_E_HTTP_ERROR_203 BITS_HRESULT_C(0x801900CBu)
+#define BG_E_HTTP_ERROR_204 BITS_HRESULT_C(0x801900CCu)
+#define BG_E_HTTP_ERROR_205 BITS_HRESULT_C(0x801900CDu)
+#define BG_E_HTTP_ERROR_206 BITS_HRESULT_C(0x801900CEu)
+#define BG_E_HTTP_ERROR_300 BITS_HRESULT_C(0x8019012Cu)
+#define BG_E_HTTP_ERROR_301 BITS_HRESULT_C(0x8019012Du)
+#define BG_E_HTTP_ERROR_302 BITS_HRESULT_C(0x8019012Eu)
+#define BG_E_HTTP_ERROR_303 BITS_HRESULT_C(0x8019012Fu)
+#define BG_E_HTTP_ERROR_304 BITS_HRESULT_C(0x80190130u)
+#define BG_E_HTTP_ERROR_305 BITS_HRESULT_C(0x80190131u)
+#define BG_E_HTTP_ERROR_307 BITS_HRESULT_C(0x80190133u)
+#define BG_E_HTTP_ERROR_400 BITS_HRESULT_C(0x80190190u)
+#define BG_E_HTTP_ERROR_401 BITS_HRESULT_C(0x80190191u)
+#define BG_E_HTTP_ERROR_402 BITS_HRESULT_C(0x80190192u)
+#define BG_E_HTTP_ERROR_403 BITS_HRESULT_C(0x80190193u)
+#define BG_E_HTTP_ERROR_404 BITS_HRESULT_C(0x80190194u)
+#define BG_E_HTTP_ERROR_405 BITS_HRESULT_C(0x80190195u)
+#define BG_E_HTTP_ERROR_406 BITS_HRESULT_C(0x80190196u)
+#define BG_E_HTTP_ERROR_407 BITS_HRESULT_C(0x80190197u)
+#define BG_E_HTTP_ERROR_408 BITS_HRESULT_C(0x80190198u)
+#define BG_E_HTTP_ERROR_409 BITS_HRESULT_C(0x80190199u)
+#define BG_E_HTTP_ERROR_410 BITS_HRESULT_C(0x8019019Au)
+#define BG_E_HTTP_ERROR_411 BITS_HRESULT_C(0x8019019Bu)
+#define BG_E_HTTP_ERROR_412 BITS_HRESULT_C(0x8019019Cu)
+#define BG_E_HTTP_ERROR_413 BITS_HRESULT_C(0x8019019Du)
+#define BG_E_HTTP_ERROR_414 BITS_HRESULT_C(0x8019019Eu)
+#define BG_E_HTTP_ERROR_415 BITS_HRESULT_C(0x8019019Fu)
+#define BG_E_HTTP_ERROR_416 BITS_HRESULT_C(0x801901A0u)
+#define BG_E_HTTP_ERROR_417 BITS_HRESULT_C(0x801901A1u)
+#define BG_E_HTTP_ERROR_449 BITS_HRESULT_C(0x801901C1u)
+#define BG_E_HTTP_ERROR_500 BITS_HRESULT_C(0x801901F4u)
+#define BG_E_HTTP_ERROR_501 BITS_HRESULT_C(0x801901F5u)
+#define BG_E_HTTP_ERROR_502 BITS_HRESULT_C(0x801901F6u)
+#define BG_E_HTTP_ERROR_503 BITS_HRESULT_C(0x801901F7u)
+#define BG_E_HTTP_ERROR_504 BITS_HRESULT_C(0x801901F8u)
+#define BG_E_HTTP_ERROR_505 BITS_HRESULT_C(0x801901F9u)
 
 /**
  * The symbolic name of @p hr, e.g. "BG_E_EMPTY" or "BG_E_HTTP_ERROR_404".

@@ -44,6 +44,17 @@ BITS_BEGIN_DECLS
 typedef int32_t bits_hresult;
 
 /**
+ * Writes a code constant: BITS_HRESULT_C(0x80200003u) is the bits_hresult
+ * with that bit pattern. (SWIG sees the plain unsigned number, so bindings
+ * get the codes as unsigned 32-bit constants, as BITS documents them.)
+ */
+#ifdef SWIG
+#define BITS_HRESULT_C(value) value
+#else
+#define BITS_HRESULT_C(value) ((bits_hresult)(value))
+#endif
+
+/**
  * Returns 1 when @p hr is a success code (>= 0), else 0.
  * @threadsafety any thread.
  */

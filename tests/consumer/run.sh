@@ -23,14 +23,18 @@ done
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 flags="$(pkg-config --cflags --libs openbits)"
 # shellcheck disable=SC2086 # the flags are words
-cc -std=c11 -Wall -Werror "$src/examples/list_states.c" $flags -o "$work/pc_consumer"
+# CONSUMER_CFLAGS: the sanitizer flags when the library is instrumented.
+# shellcheck disable=SC2086
+cc -std=c11 -Wall -Werror ${CONSUMER_CFLAGS:-} "$src/examples/list_states.c" $flags \
+   -o "$work/pc_consumer"
 LD_LIBRARY_PATH="$libdir" "$work/pc_consumer" > "$work/pc.out"
 grep -q "BG_E_EMPTY (0x80200003)" "$work/pc.out"
 grep -q "CANCELLED" "$work/pc.out"
 
 # 2. find_package(openbits CONFIG)
 cmake -S "$src/tests/consumer" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
-      -DEXAMPLE_SOURCE="$src/examples/list_states.c" >/dev/null
+      -DCMAKE_C_FLAGS="${CONSUMER_CFLAGS:-}" -DEXAMPLE_SOURCE="$src/examples/list_states.c" \
+      >/dev/null
 cmake --build "$work/cmake" >/dev/null
 LD_LIBRARY_PATH="$libdir" "$work/cmake/consumer" > "$work/cmake.out"
 cmp "$work/pc.out" "$work/cmake.out"

@@ -1,0 +1,39 @@
+"""openbits: BITS download jobs for Linux, from Python.
+
+    import openbits
+    with openbits.Manager() as mgr:
+        job = mgr.create_job("nightly")
+        job.add_file("https://example.org/a.iso", "/srv/a.iso")
+        job.resume()
+        if job.wait(timeout=3600) == openbits.JobState.TRANSFERRED:
+            job.complete()
+
+The low-level module openbits._openbits mirrors the C API one to one.
+"""
+
+from . import _openbits
+from .enums import (AuthScheme, AuthTarget, ErrorContext, EventKind, JobState, JobType, Limit,
+                    NotifyFlags, Priority, ProxyUsage, SecurityFlags, SIZE_UNKNOWN)
+from .errors import BitsError, HttpError, class_for
+from .errors import *  # noqa: F401,F403 - one class per code
+from .job import ErrorInfo, Event, File, FileProgress, Job, Progress, Times
+from .manager import Manager
+
+__version__ = _openbits.bits_version_string()
+
+# Every code of the library as a constant with its unsigned value.
+_i = 0
+while True:
+    _hr, _code = _openbits.bits_hresult_at(_i)
+    if _hr != _openbits.BITS_S_OK:
+        break
+    globals()[_openbits.bits_hresult_name(_code)] = _code & 0xFFFFFFFF
+    _i += 1
+# The HTTP family: BG_E_HTTP_ERROR_<nnn> for the statuses BITS names.
+for _name in dir(_openbits):
+    if _name.startswith("BG_E_HTTP_ERROR_") and _name[16:].isdigit():
+        globals()[_name] = getattr(_openbits, _name) & 0xFFFFFFFF
+del _i, _hr, _code, _name
+
+if _openbits.bits_version() < (1 << 16):
+    raise ImportError("openbits: the loaded libopenbits is older than 1.0")

@@ -1,0 +1,354 @@
+"""Jobs and files: the Python face of bits_job and bits_file."""
+
+import datetime
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Callable, Iterable, List, Optional, Tuple
+
+from . import _openbits as _c
+from .enums import (AuthScheme, AuthTarget, ErrorContext, EventKind, JobState, JobType,
+                    NotifyFlags, Priority, ProxyUsage, SecurityFlags, SIZE_UNKNOWN)
+from .errors import BitsError
+
+__all__ = ["Job", "File", "Progress", "FileProgress", "Times", "ErrorInfo", "Event"]
+
+# Callables registered for events, kept alive while registered (the C
+# library holds only a borrowed pointer). Keyed by the job handle address.
+_callbacks = {}
+_callbacks_lock = threading.Lock()
+
+
+def _time(us):
+    if not us:
+        return None
+    return datetime.datetime.fromtimestamp(us / 1e6, tz=datetime.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Job progress; bytes_total is None while a file's size is unknown."""
+    bytes_total: Optional[int]
+    bytes_transferred: int
+    files_total: int
+    files_transferred: int
+
+
+@dataclass(frozen=True)
+class FileProgress:
+    """File progress; completed is True once Complete moved the file."""
+    bytes_total: Optional[int]
+    bytes_transferred: int
+    completed: bool
+
+
+@dataclass(frozen=True)
+class Times:
+    """Creation, last change and transfer completion (UTC; None if not yet)."""
+    creation: datetime.datetime
+    modification: datetime.datetime
+    transfer_completion: Optional[datetime.datetime]
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """A job's last error (GetError)."""
+    code: int
+    context: ErrorContext
+    description: str
+    context_description: str
+    protocol: Optional[str]
+    file: Optional["File"]
+
+    @property
+    def name(self):
+        return _c.bits_hresult_name(self.code - (1 << 32) if self.code & 0x80000000 else self.code)
+
+
+@dataclass(frozen=True)
+class Event:
+    """What an event callback receives."""
+    kind: EventKind
+    state: JobState
+    error_code: int
+    job: "Job"
+    file: Optional["File"]
+
+
+def _size(n):
+    return None if n == SIZE_UNKNOWN else n
+
+
+class File:
+    """One file of a job. Holds a reference to the job."""
+
+    def __init__(self, handle):
+        self._h = handle
+
+    def __del__(self):
+        h, self._h = getattr(self, "_h", None), None
+        if h is not None:
+            _c.bits_file_release(h)
+
+    @property
+    def remote_name(self) -> str:
+        return _c.bits_file_get_remote_name(self._h)[1]
+
+    @remote_name.setter
+    def remote_name(self, url: str):
+        _c.bits_file_set_remote_name(self._h, url)
+
+    @property
+    def local_name(self) -> str:
+        return _c.bits_file_get_local_name(self._h)[1]
+
+    @property
+    def temporary_name(self) -> Optional[str]:
+        return _c.bits_file_get_temporary_name(self._h)[1]
+
+    @property
+    def progress(self) -> FileProgress:
+        p = _c.bits_file_get_progress(self._h)[1]
+        return FileProgress(_size(p.bytes_total), p.bytes_transferred, bool(p.completed))
+
+    def __repr__(self):
+        return f"<openbits.File {self.remote_name!r} -> {self.local_name!r}>"
+
+
+class Job:
+    """A BITS download job. Get one from Manager.create_job/get_job/jobs."""
+
+    def __init__(self, handle, owned=True):
+        if not owned:
+            _c.bits_job_add_ref(handle)
+        self._h = handle
+
+    def __del__(self):
+        h, self._h = getattr(self, "_h", None), None
+        if h is not None:
+            _c.bits_job_release(h)
+
+    def _key(self):
+        return _c.openbits_handle_address(self._h)
+
+    # -- identity and state --------------------------------------------------
+    @property
+    def id(self) -> uuid.UUID:
+        return uuid.UUID(self.id_str)
+
+    @property
+    def id_str(self) -> str:
+        """The GUID in BITS text form, "{xxxxxxxx-...}"."""
+        return _c.bits_job_get_id(self._h)[1]
+
+    @property
+    def state(self) -> JobState:
+        return JobState(_c.bits_job_get_state(self._h)[1])
+
+    @property
+    def type(self) -> JobType:
+        return JobType(_c.bits_job_get_type(self._h)[1])
+
+    @property
+    def owner(self) -> str:
+        return _c.bits_job_get_owner(self._h)[1]
+
+    def __eq__(self, other):
+        return isinstance(other, Job) and other.id_str == self.id_str
+
+    def __hash__(self):
+        return hash(self.id_str)
+
+    def __repr__(self):
+        return f"<openbits.Job {self.id_str} {self.display_name!r} {self.state.name}>"
+
+    # -- files -------------------------------------------------------------------
+    def add_file(self, url: str, path: str) -> None:
+        """Appends one file: URL (http, https, file or an absolute path) to
+        an absolute local path."""
+        _c.bits_job_add_file(self._h, url, path)
+
+    def add_files(self, pairs: Iterable[Tuple[str, str]]) -> None:
+        """Appends several (url, path) files at once: all or nothing."""
+        _c.bits_job_add_file_set(self._h, [(str(u), str(p)) for u, p in pairs])
+
+    @property
+    def files(self) -> List[File]:
+        hr, e = _c.bits_job_enum_files(self._h)
+        out = []
+        try:
+            while True:
+                hr, f = _c.bits_file_enum_next_one(e)
+                if hr != _c.BITS_S_OK:
+                    break
+                out.append(File(f))
+        finally:
+            _c.bits_file_enum_free(e)
+        return out
+
+    # -- life cycle ---------------------------------------------------------------
+    def resume(self) -> int:
+        return _c.bits_job_resume(self._h)
+
+    def suspend(self) -> int:
+        return _c.bits_job_suspend(self._h)
+
+    def cancel(self) -> int:
+        """Cancels; returns BITS_S_OK or BG_S_UNABLE_TO_DELETE_FILES."""
+        return _c.bits_job_cancel(self._h)
+
+    def complete(self) -> int:
+        """Completes; returns BITS_S_OK or BG_S_PARTIAL_COMPLETE (or
+        BG_S_UNABLE_TO_DELETE_FILES)."""
+        return _c.bits_job_complete(self._h)
+
+    def wait(self, until=(JobState.TRANSFERRED, JobState.ERROR), timeout: float = None,
+             interval: float = 0.02) -> JobState:
+        """Waits until the state is in `until` (a state or a collection of
+        states); raises TimeoutError after `timeout` seconds."""
+        states = {until} if isinstance(until, (int, JobState)) else set(until)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            s = self.state
+            if s in states:
+                return s
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"job stayed {s.name} for {timeout} s")
+            time.sleep(interval)
+
+    # -- progress, times, errors -------------------------------------------------
+    @property
+    def progress(self) -> Progress:
+        p = _c.bits_job_get_progress(self._h)[1]
+        return Progress(_size(p.bytes_total), p.bytes_transferred, p.files_total,
+                        p.files_transferred)
+
+    @property
+    def times(self) -> Times:
+        t = _c.bits_job_get_times(self._h)[1]
+        return Times(_time(t.creation_time), _time(t.modification_time),
+                     _time(t.transfer_completion_time))
+
+    @property
+    def error(self) -> Optional[ErrorInfo]:
+        try:
+            e = _c.bits_job_get_error(self._h)[1]
+        except BitsError as exc:
+            if exc.hresult == 0x8020000F:  # BG_E_ERROR_INFORMATION_UNAVAILABLE
+                return None
+            raise
+        try:
+            _, context, code = _c.bits_error_get_error(e)
+            description = _c.bits_error_get_description(e)[1]
+            context_description = _c.bits_error_get_context_description(e)[1]
+            try:
+                protocol = _c.bits_error_get_protocol(e)[1]
+            except BitsError:
+                protocol = None
+            try:
+                file = File(_c.bits_error_get_file(e)[1])
+            except BitsError:
+                file = None
+        finally:
+            _c.bits_error_free(e)
+        return ErrorInfo(code & 0xFFFFFFFF, ErrorContext(context), description,
+                         context_description, protocol, file)
+
+    @property
+    def error_count(self) -> int:
+        return _c.bits_job_get_error_count(self._h)[1]
+
+    # -- properties ---------------------------------------------------------------
+    def _prop(name, conv=int, doc=None):
+        getter = getattr(_c, "bits_job_get_" + name)
+        setter = getattr(_c, "bits_job_set_" + name)
+        return property(lambda self: conv(getter(self._h)[1]),
+                        lambda self, v: setter(self._h, int(v) if conv is not str else v),
+                        doc=doc)
+
+    display_name = _prop("display_name", str, "Up to 256 characters.")
+    description = _prop("description", str, "Up to 1,024 characters.")
+    priority = _prop("priority", Priority, "A Priority.")
+    notify_flags = _prop("notify_flags", NotifyFlags, "Which events are delivered.")
+    minimum_retry_delay = _prop("minimum_retry_delay", int, "Seconds (at least 5).")
+    no_progress_timeout = _prop("no_progress_timeout", int, "Seconds; 0: every error fatal.")
+    maximum_download_time = _prop("maximum_download_time", int, "Seconds.")
+    minimum_notification_interval = _prop("minimum_notification_interval", int, "Milliseconds.")
+    security_flags = _prop("security_flags", SecurityFlags, "TLS and redirect flags.")
+    dynamic_content = _prop("dynamic_content", bool, "Content without size or ranges.")
+    max_download_size = _prop("max_download_size", int, "Bytes; 0 = no cap.")
+    max_bandwidth = _prop("max_bandwidth", int, "Bytes per second; 0 = unlimited.")
+    files_in_flight = _prop("files_in_flight", int, "Files transferred at once (1-64).")
+    del _prop
+
+    @property
+    def custom_headers(self) -> Optional[str]:
+        return _c.bits_job_get_custom_headers(self._h)[1]
+
+    @custom_headers.setter
+    def custom_headers(self, headers: Optional[str]):
+        _c.bits_job_set_custom_headers(self._h, headers)
+
+    def make_custom_headers_write_only(self) -> None:
+        _c.bits_job_make_custom_headers_write_only(self._h)
+
+    @property
+    def notify_cmd_line(self) -> Optional[Tuple[str, Optional[str]]]:
+        _, program, params = _c.bits_job_get_notify_cmd_line(self._h)
+        return None if program is None else (program, params)
+
+    @notify_cmd_line.setter
+    def notify_cmd_line(self, value):
+        program, params = (None, None) if value is None else value
+        _c.bits_job_set_notify_cmd_line(self._h, program, params)
+
+    @property
+    def proxy_settings(self) -> Tuple[ProxyUsage, Optional[str], Optional[str]]:
+        _, usage, plist, bypass = _c.bits_job_get_proxy_settings(self._h)
+        return ProxyUsage(usage), plist, bypass
+
+    def set_proxy_settings(self, usage, proxy_list=None, bypass_list=None) -> None:
+        _c.bits_job_set_proxy_settings(self._h, int(usage), proxy_list, bypass_list)
+
+    def set_credentials(self, target, scheme, user_name, password) -> None:
+        _c.bits_job_set_credentials(self._h, int(target), int(scheme), user_name, password)
+
+    def remove_credentials(self, target, scheme) -> bool:
+        """True when credentials were removed, False when none were set."""
+        return _c.bits_job_remove_credentials(self._h, int(target), int(scheme)) == _c.BITS_S_OK
+
+    # -- events ---------------------------------------------------------------------
+    def on_event(self, callback: Optional[Callable[[Event], None]]) -> None:
+        """Calls callback(Event) on the library's notification thread for
+        the events the notify flags allow; None unregisters (and waits for
+        a running call)."""
+        key = self._key()
+        if callback is None:
+            _c.openbits_set_job_callback(self._h, None)
+            with _callbacks_lock:
+                _callbacks.pop(key, None)
+            return
+        trampoline = _event_trampoline(callback)
+        with _callbacks_lock:
+            previous = _callbacks.get(key)
+            _callbacks[key] = trampoline
+        try:
+            _c.openbits_set_job_callback(self._h, trampoline)
+        except BaseException:
+            with _callbacks_lock:
+                if previous is None:
+                    _callbacks.pop(key, None)
+                else:
+                    _callbacks[key] = previous
+            raise
+
+
+def _event_trampoline(callback):
+    def call(kind, state, error_code, job, file):
+        f = None
+        if file is not None:
+            _c.bits_file_add_ref(file)
+            f = File(file)
+        callback(Event(EventKind(kind), JobState(state), error_code, Job(job, owned=False), f))
+    return call

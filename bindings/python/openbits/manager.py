@@ -1,0 +1,89 @@
+"""Manager: one opened job store."""
+
+import uuid
+from typing import Iterator, List, Optional, Union
+
+from . import _openbits as _c
+from .enums import JobType, Limit
+from .job import Job, _callbacks, _callbacks_lock, _event_trampoline
+
+__all__ = ["Manager"]
+
+
+class Manager:
+    """An opened job store (IBackgroundCopyManager).
+
+    Manager() opens the default store ($XDG_STATE_HOME/openbits);
+    Manager(path) another one; Manager(in_memory=True) keeps jobs in memory
+    only. Use it as a context manager, or call close().
+    """
+
+    def __init__(self, store_dir: Optional[str] = None, in_memory: bool = False):
+        flags = _c.BITS_MANAGER_OPEN_IN_MEMORY if in_memory else 0
+        self._h = _c.bits_manager_open(store_dir, flags)[1]
+
+    def close(self) -> None:
+        """Closes the store; Job objects stay readable. Safe to call twice."""
+        h, self._h = getattr(self, "_h", None), None
+        if h is not None:
+            with _callbacks_lock:
+                _callbacks.pop(("manager", id(self)), None)
+            _c.bits_manager_close(h)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    def _handle(self):
+        if self._h is None:
+            raise ValueError("the manager is closed")
+        return self._h
+
+    def create_job(self, name: str, type: JobType = JobType.DOWNLOAD) -> Job:
+        hr, _id, job = _c.bits_manager_create_job(self._handle(), name, int(type))
+        return Job(job)
+
+    def get_job(self, job_id: Union[str, uuid.UUID]) -> Job:
+        text = "{%s}" % job_id if isinstance(job_id, uuid.UUID) else job_id
+        return Job(_c.bits_manager_get_job(self._handle(), text)[1])
+
+    def jobs(self, all_users: bool = False) -> List[Job]:
+        flags = _c.BG_JOB_ENUM_ALL_USERS if all_users else 0
+        e = _c.bits_manager_enum_jobs(self._handle(), flags)[1]
+        out = []
+        try:
+            while True:
+                hr, job = _c.bits_job_enum_next_one(e)
+                if hr != _c.BITS_S_OK:
+                    break
+                out.append(Job(job))
+        finally:
+            _c.bits_job_enum_free(e)
+        return out
+
+    def __iter__(self) -> Iterator[Job]:
+        return iter(self.jobs())
+
+    def set_limit(self, which: Limit, value: int) -> None:
+        _c.bits_manager_set_limit(self._handle(), int(which), int(value))
+
+    def get_limit(self, which: Limit) -> int:
+        return _c.bits_manager_get_limit(self._handle(), int(which))[1]
+
+    def on_event(self, callback) -> None:
+        """Receives the events of every job; None unregisters."""
+        key = ("manager", id(self))
+        if callback is None:
+            _c.openbits_set_manager_callback(self._handle(), None)
+            with _callbacks_lock:
+                _callbacks.pop(key, None)
+            return
+        trampoline = _event_trampoline(callback)
+        with _callbacks_lock:
+            _callbacks[key] = trampoline
+        _c.openbits_set_manager_callback(self._handle(), trampoline)

@@ -1,0 +1,111 @@
+/*
+ * openbits_python.i - the Python module openbits._openbits.
+ *
+ * The language-neutral description is bindings/swig/openbits.i; this file
+ * adds what only Python needs: failed calls raise the openbits.errors
+ * class for their code, and event callbacks reach Python callables
+ * through a C trampoline that takes the GIL. The module is built with
+ * -threads, so the GIL is released around every library call: a call that
+ * waits (removing a callback waits for a running one) never blocks a
+ * callback that needs the GIL.
+ */
+%module(package="openbits") _openbits
+
+%{
+#define SWIG_FILE_WITH_INIT
+/* Raises the exception openbits.errors picks for @p hr. */
+static void openbits_raise(int32_t hr)
+{
+    PyObject *mod = PyImport_ImportModule("openbits.errors");
+    PyObject *cls = NULL;
+    unsigned long code = (unsigned long)(uint32_t)hr;
+    if (mod) {
+        cls = PyObject_CallMethod(mod, "class_for", "k", code);
+        Py_DECREF(mod);
+    }
+    if (!cls) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_RuntimeError, "openbits call failed: 0x%08lX", code);
+        return;
+    }
+    PyObject *exc = PyObject_CallFunction(cls, "k", code);
+    Py_DECREF(cls);
+    if (exc) {
+        PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
+        Py_DECREF(exc);
+    }
+}
+#define OPENBITS_SWIG_FAIL(hr) openbits_raise(hr)
+%}
+
+/* bits_job_add_file_set(job, count, files) takes a sequence of
+ * (remote, local) pairs. */
+%typemap(in) (uint32_t count, const bits_file_info *files) (PyObject *seq = NULL) {
+    seq = PySequence_Fast($input, "a sequence of (url, path) pairs is expected");
+    if (!seq) SWIG_fail;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    $1 = (uint32_t)n;
+    $2 = (bits_file_info *)calloc(n ? (size_t)n : 1, sizeof(bits_file_info));
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PySequence_Fast_GET_ITEM(seq, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
+            !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0)) || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1))) {
+            free((void *)$2);
+            Py_DECREF(seq);
+            SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of str");
+        }
+        $2[i].remote_name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, 0));
+        $2[i].local_name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, 1));
+    }
+}
+%typemap(freearg) (uint32_t count, const bits_file_info *files) {
+    free((void *)$2);
+    Py_XDECREF(seq$argnum);
+}
+
+%include "openbits.i"
+
+/* ---- event callbacks -------------------------------------------------------- */
+
+%{
+/* Runs on the library's notification thread with no library lock held.
+ * The callable is borrowed: openbits.job keeps it alive while registered
+ * (the library waits for a running callback before unregistering returns). */
+static void openbits_py_trampoline(const bits_event *ev, void *user_data)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject *callable = (PyObject *)user_data;
+    PyObject *job = SWIG_InternalNewPointerObj(SWIG_as_voidptr(ev->job), SWIGTYPE_p_bits_job, 0);
+    PyObject *file = ev->file ? SWIG_InternalNewPointerObj(SWIG_as_voidptr(ev->file), SWIGTYPE_p_bits_file, 0)
+                              : (Py_INCREF(Py_None), Py_None);
+    PyObject *result = PyObject_CallFunction(callable, "IIkOO", (unsigned)ev->kind, (unsigned)ev->state,
+                                             (unsigned long)(uint32_t)ev->error_code, job, file);
+    if (!result)
+        PyErr_WriteUnraisable(callable);
+    Py_XDECREF(result);
+    Py_XDECREF(job);
+    Py_XDECREF(file);
+    PyGILState_Release(gil);
+}
+%}
+
+%typemap(in) PyObject *callable "$1 = $input;";
+
+%inline %{
+/* Registers @p callable (or None) for the job's events. The callable is
+ * called as callable(kind, state, error_code, job, file). */
+bits_hresult openbits_set_job_callback(bits_job *job, PyObject *callable) {
+    if (callable == Py_None)
+        return bits_job_set_event_callback(job, NULL, NULL);
+    return bits_job_set_event_callback(job, openbits_py_trampoline, callable);
+}
+bits_hresult openbits_set_manager_callback(bits_manager *manager, PyObject *callable) {
+    if (callable == Py_None)
+        return bits_manager_set_event_callback(manager, NULL, NULL);
+    return bits_manager_set_event_callback(manager, openbits_py_trampoline, callable);
+}
+/* The address of a handle, to compare handles from different wrappers. */
+unsigned long long openbits_handle_address(bits_job *job) {
+    return (unsigned long long)(uintptr_t)job;
+}
+%}

@@ -1,0 +1,140 @@
+/*
+ * openbits.i - the language-neutral SWIG description of the openbits C API.
+ *
+ * A language module (e.g. bindings/python/openbits_python.i) sets
+ * %module, defines OPENBITS_SWIG_FAIL(hr) to raise its own error for a
+ * failed call, then %includes this file. Nothing here is specific to one
+ * language: outputs use %append_output, strings SWIG_FromCharPtr.
+ *
+ * Shape of the wrapped API:
+ * - Every function keeps its C name. A call returning bits_hresult raises
+ *   the language's error when the code is negative; otherwise it returns
+ *   the code followed by the out-parameters, in order.
+ * - char ** results become strings (or null) and are freed with
+ *   bits_free(); GUIDs are "{...}" strings both ways; struct_size
+ *   snapshots are allocated and filled (struct_size set) by the wrapper.
+ * - Handles are plain pointers: the caller releases what it is given
+ *   (bits_job_release, bits_file_release, bits_*_enum_free,
+ *   bits_error_free), as in C.
+ */
+
+%{
+#include <openbits/openbits.h>
+#include <stdlib.h>
+#include <string.h>
+%}
+
+%include <stdint.i>
+%include <typemaps.i>
+
+/* ---- status codes ---------------------------------------------------------- */
+
+%typemap(out) bits_hresult {
+    if ($1 < 0) {
+        OPENBITS_SWIG_FAIL($1);
+        SWIG_fail;
+    }
+    $result = SWIG_From_int((int)$1);
+}
+
+/* ---- scalar outputs ----------------------------------------------------------- */
+
+%apply unsigned int *OUTPUT { uint32_t *out_state, uint32_t *out_type, uint32_t *out_priority,
+                              uint32_t *out_flags, uint32_t *out_seconds, uint32_t *out_ms,
+                              uint32_t *out_count, uint32_t *out_enable, uint32_t *out_usage,
+                              uint32_t *out_context, uint32_t *out_value, uint32_t *out_fetched };
+%apply unsigned long long *OUTPUT { uint64_t *out_bytes, uint64_t *out_bytes_per_second };
+%apply int *OUTPUT { bits_hresult *out_code };
+
+/* ---- strings ------------------------------------------------------------------------ */
+
+%typemap(in, numinputs=0) char ** (char *temp = NULL) "$1 = &temp;";
+%typemap(argout, fragment="SWIG_FromCharPtr") char ** {
+    %append_output(SWIG_FromCharPtr(*$1));
+    bits_free(*$1);
+}
+
+/* ---- handles returned through out-pointers --------------------------------------- */
+
+%define OPENBITS_HANDLE_OUT(TYPE)
+%typemap(in, numinputs=0) TYPE ** (TYPE *temp = NULL) "$1 = &temp;";
+%typemap(argout) TYPE ** {
+    %append_output(SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $*1_descriptor, 0));
+}
+%enddef
+OPENBITS_HANDLE_OUT(bits_manager)
+OPENBITS_HANDLE_OUT(bits_job)
+OPENBITS_HANDLE_OUT(bits_file)
+OPENBITS_HANDLE_OUT(bits_job_enum)
+OPENBITS_HANDLE_OUT(bits_file_enum)
+OPENBITS_HANDLE_OUT(bits_error)
+
+/* ---- GUIDs as text ---------------------------------------------------------------- */
+
+%typemap(in, numinputs=0) bits_guid *out_id (bits_guid temp) "$1 = &temp;";
+%typemap(argout, fragment="SWIG_FromCharPtr") bits_guid *out_id {
+    char *text = NULL;
+    bits_guid_to_string($1, &text);
+    %append_output(SWIG_FromCharPtr(text));
+    bits_free(text);
+}
+%typemap(in, fragment="SWIG_AsCharPtrAndSize") const bits_guid *id (bits_guid temp, char *buf = 0, int alloc = 0) {
+    if (!SWIG_IsOK(SWIG_AsCharPtrAndSize($input, &buf, NULL, &alloc)) ||
+        bits_guid_from_string(buf, &temp) != BITS_S_OK) {
+        if (alloc == SWIG_NEWOBJ) %delete_array(buf);
+        SWIG_exception_fail(SWIG_ValueError, "a GUID string is expected");
+    }
+    if (alloc == SWIG_NEWOBJ) %delete_array(buf);
+    $1 = &temp;
+}
+
+/* ---- struct_size snapshots --------------------------------------------------------- */
+
+%define OPENBITS_SNAPSHOT_OUT(TYPE, NAME)
+%typemap(in, numinputs=0) TYPE *NAME (TYPE temp) {
+    memset(&temp, 0, sizeof temp);
+    temp.struct_size = (uint32_t)sizeof temp;
+    $1 = &temp;
+}
+%typemap(argout) TYPE *NAME {
+    TYPE *copy = (TYPE *)malloc(sizeof(TYPE));
+    if (copy) *copy = *$1;
+    %append_output(SWIG_NewPointerObj(SWIG_as_voidptr(copy), $descriptor(TYPE *), SWIG_POINTER_OWN));
+}
+%enddef
+OPENBITS_SNAPSHOT_OUT(bits_job_progress, out_progress)
+OPENBITS_SNAPSHOT_OUT(bits_file_progress, out_progress)
+OPENBITS_SNAPSHOT_OUT(bits_job_times, out_times)
+
+/* ---- what bindings cannot use as such ---------------------------------------------- */
+
+/* Enumerators fetch one handle per call in bindings (celt = 1). */
+%ignore bits_job_enum_next;
+%ignore bits_file_enum_next;
+%ignore bits_free;
+%inline %{
+/* bits_job_enum_next with celt = 1: BITS_S_FALSE (and a null job) at the end. */
+bits_hresult bits_job_enum_next_one(bits_job_enum *e, bits_job **out_job) {
+    return bits_job_enum_next(e, 1, out_job, NULL);
+}
+bits_hresult bits_file_enum_next_one(bits_file_enum *e, bits_file **out_file) {
+    return bits_file_enum_next(e, 1, out_file, NULL);
+}
+%}
+
+/* The event callback is a C function pointer; language modules provide
+ * their own registration on top of bits_job_set_event_callback. */
+%ignore bits_job_set_event_callback;
+%ignore bits_manager_set_event_callback;
+
+%immutable;
+%include <openbits/common.h>
+%include <openbits/codes.h>
+%include <openbits/types.h>
+%include <openbits/event.h>
+%include <openbits/manager.h>
+%include <openbits/job.h>
+%include <openbits/file.h>
+%include <openbits/error.h>
+%include <openbits/version.h>
+%mutable;
