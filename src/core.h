@@ -210,6 +210,11 @@ uint32_t job_conditions_locked(const bits_job *job);
  * caller must call job_end_mutation(). */
 bits_hresult job_begin_mutation(bits_job *job);
 
+/* Cancels the job (temporary files deleted, store row removed) when nobody
+ * touched it for 90 days, as BITS's JobInactivityTimeout does. Returns 1
+ * when it did. The job may leave the queue: hold a reference. */
+int job_expire_if_inactive_locked(bits_job *job);
+
 /* Takes a state another process stored: sets it, keeps the timers right,
  * raises the events, leaves the queue when final, wakes the engine. */
 void job_set_state_from_store_locked(bits_job *job, uint32_t state);

@@ -35,7 +35,6 @@
 
 #define POLL_MAX_MS 1000
 #define CHECKPOINT_US 1000000LL          /* progress reaches the store once a second */
-#define INACTIVITY_US (90LL * 24 * 3600 * 1000000) /* JobInactivityTimeout, 90 days */
 #define PAUSED_POLL_MS 20
 #define US_PER_S 1000000LL
 
@@ -125,14 +124,8 @@ static int64_t job_timers_locked(bits_job *job, int64_t now)
 {
     uint32_t s = atomic_load(&job->state);
     uint32_t cond = job_conditions_locked(job);
-    if (now_us() - job->modification_time > INACTIVITY_US) {
-        /* Nobody touched it for 90 days: BITS cancels it (spec 5.2). */
-        if (job_apply_locked(job, STATE_EV_INACTIVITY_TIMEOUT, cond) >= 0) {
-            files_delete_temps_locked(job);
-            core_forget_job_locked(job);
-        }
+    if (job_expire_if_inactive_locked(job))
         return 0;
-    }
     if (s == BG_JOB_STATE_TRANSIENT_ERROR) {
         if (!job->first_transient)
             job->first_transient = now; /* e.g. loaded from the store */

@@ -153,6 +153,20 @@ static void announce_state_locked(bits_job *job, uint32_t state)
         core_remove_job_locked(job->core, job);
 }
 
+/* JobInactivityTimeout: 90 days (spec 5.2). */
+#define INACTIVITY_US (90LL * 24 * 3600 * 1000000)
+
+int job_expire_if_inactive_locked(bits_job *job)
+{
+    if (now_us() - job->modification_time <= INACTIVITY_US)
+        return 0;
+    if (job_apply_locked(job, STATE_EV_INACTIVITY_TIMEOUT, job_conditions_locked(job)) < 0)
+        return 0;
+    files_delete_temps_locked(job);
+    core_forget_job_locked(job);
+    return 1;
+}
+
 void job_set_state_from_store_locked(bits_job *job, uint32_t state)
 {
     uint32_t old = atomic_load(&job->state);

@@ -29,6 +29,19 @@ void watcher_ensure_engine_locked(bits_core *core)
     }
 }
 
+/* Jobs nobody touched for 90 days are cancelled even when no engine runs. */
+static void expire_inactive_locked(bits_core *core)
+{
+    for (uint32_t i = 0; i < core->njobs;) {
+        bits_job *job = core->jobs[i];
+        bits_job_add_ref(job);
+        int gone = job_expire_if_inactive_locked(job);
+        bits_job_release(job);
+        if (!gone)
+            i++;
+    }
+}
+
 static void *watcher_main(void *arg)
 {
     bits_core *core = arg;
@@ -47,6 +60,7 @@ static void *watcher_main(void *arg)
             break;
         if (store_refresh_locked(core->store, core) > 0)
             engine_wake(core);
+        expire_inactive_locked(core);
         watcher_ensure_engine_locked(core);
     }
     core_unlock(core);

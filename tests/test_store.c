@@ -419,6 +419,110 @@ static void test_leftover_temps_of_final_jobs_are_removed(void **unused)
     free(d), free(temp), free(db);
 }
 
+/* A job nobody touched for 90 days is cancelled (JobInactivityTimeout),
+ * its temporary file deleted. */
+static void test_inactive_jobs_are_cancelled(void **unused)
+{
+    (void)unused;
+    bits_manager *m = open_store();
+    bits_job *job;
+    bits_guid id;
+    char *d = ts_path_join(g_dir, "old.bin"), *temp = ts_path_join(g_dir, ".openbits-old.tmp");
+    assert_hr_equal(bits_manager_create_job(m, "forgotten", 0, &id, &job), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, "http://127.0.0.1:9/x", d), BITS_S_OK);
+    bits_job_release(job);
+    bits_manager_close(m);
+    write_bytes(temp, "old", 3);
+    char *db = ts_path_join(g_store, "openbits.db");
+    sqlite3 *h;
+    char sql[600];
+    int64_t long_ago = ((int64_t)time(NULL) - 91LL * 24 * 3600) * 1000000;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE jobs SET modification_time = %lld;"
+             " UPDATE files SET temp_name = '%s';", (long long)long_ago, temp);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+
+    m = open_store();
+    double end = now_s() + 5;
+    bits_job *found = NULL;
+    while (now_s() < end && bits_manager_get_job(m, &id, &found) == BITS_S_OK) {
+        bits_job_release(found);
+        usleep(20000);
+    }
+    assert_hr_equal(bits_manager_get_job(m, &id, &found), BG_E_NOT_FOUND);
+    struct stat st;
+    assert_int_equal(stat(temp, &st), -1);
+    bits_manager_close(m);
+    m = open_store();
+    only_job(m, 0); /* gone from the store too */
+    bits_manager_close(m);
+    free(d), free(temp), free(db);
+}
+
+/* openbitsd keeps transferring after the program that queued a job left. */
+static void test_daemon_finishes_jobs_of_departed_programs(void **unused)
+{
+    (void)unused;
+    const char *daemon = getenv("OPENBITSD");
+    if (!daemon)
+        skip();
+    char *www = ts_path_join(g_dir, "www");
+    mkdir(www, 0755);
+    char *src = ts_path_join(www, "d.bin"), *d = ts_path_join(g_dir, "d.bin");
+    ts_write_file(src, 3u << 20, 7);
+    ts_server srv;
+    ts_server_start(&srv, www);
+    char *url = ts_server_url(&srv, "/d.bin");
+
+    /* The daemon opens the store first and holds its engine. */
+    bits_manager *m = open_store();
+    bits_manager_close(m);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execl(daemon, daemon, "--store", g_store, (char *)NULL);
+        _exit(127);
+    }
+    usleep(500000);
+
+    m = open_store();
+    bits_job *job;
+    bits_guid id;
+    assert_hr_equal(bits_manager_create_job(m, "left behind", 0, &id, &job), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 2u << 20), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    bits_job_release(job);
+    bits_manager_close(m); /* the program is gone; the daemon carries on */
+
+    double end = now_s() + 30;
+    uint32_t state = 0;
+    while (now_s() < end) {
+        usleep(200000);
+        m = open_store();
+        assert_hr_equal(bits_manager_get_job(m, &id, &job), BITS_S_OK);
+        state = state_of(job);
+        if (state == BG_JOB_STATE_TRANSFERRED)
+            break;
+        bits_job_release(job);
+        bits_manager_close(m);
+    }
+    assert_int_equal(state, BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    bits_manager_close(m);
+
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    ts_server_stop(&srv);
+    free(www), free(src), free(d), free(url);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -430,6 +534,8 @@ int main(void)
         T(test_newer_schema_is_refused),
         T(test_loose_database_permissions_refused),
         T(test_leftover_temps_of_final_jobs_are_removed),
+        T(test_inactive_jobs_are_cancelled),
+        T(test_daemon_finishes_jobs_of_departed_programs),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
