@@ -24,11 +24,47 @@
 #define SCHEMA_VERSION 1
 #define DB_NAME "openbits.db"
 
+#define STMT_CACHE 48 /* more than the statements in this file */
+
 struct store {
     sqlite3 *db;
     int64_t seen_rev;           /* the newest revision this process knows */
     char *path;
+    /* Prepared statements, keyed by their SQL text's address: every write
+     * would otherwise pay for parsing the same SQL again. */
+    struct {
+        const char *sql;
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE];
 };
+
+/* A ready statement for @p sql (a string literal): cached, reset, unbound.
+ * Pair with finish(). */
+static int prepare(store *s, const char *sql, sqlite3_stmt **out)
+{
+    int free_slot = -1;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (s->cache[i].sql == sql) {
+            *out = s->cache[i].stmt;
+            return SQLITE_OK;
+        }
+        if (!s->cache[i].sql && free_slot < 0)
+            free_slot = i;
+    }
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL);
+    if (rc == SQLITE_OK && free_slot >= 0) {
+        s->cache[free_slot].sql = sql;
+        s->cache[free_slot].stmt = *out;
+    }
+    return rc;
+}
+
+/* Makes a statement from prepare() ready for its next use. */
+static void finish(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
 
 static const char *const schema_v1[] = {
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -96,11 +132,11 @@ static int exec(store *s, const char *sql)
 static bits_hresult migrate(store *s)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+    int rc = prepare(s, "PRAGMA user_version", &st);
     if (rc != SQLITE_OK)
         return hr_from_sqlite(rc);
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_finalize(st);
+    finish(st);
     if (version < 0 || version > SCHEMA_VERSION)
         return BG_E_DATABASE_CORRUPT; /* from a newer openbits: leave it alone */
     for (; version < SCHEMA_VERSION; version++) {
@@ -160,13 +196,13 @@ bits_hresult store_open(const char *dir, store **out)
         if (hr >= 0) {
             /* Catch damage SQLite only finds on reading pages. */
             sqlite3_stmt *st;
-            rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
+            rc = prepare(s, "PRAGMA quick_check", &st);
             if (rc == SQLITE_OK) {
                 rc = sqlite3_step(st);
                 if (rc == SQLITE_ROW &&
                     strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
                     rc = SQLITE_CORRUPT;
-                sqlite3_finalize(st);
+                finish(st);
             }
             hr = hr_from_sqlite(rc);
         }
@@ -183,6 +219,8 @@ void store_close(store *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < STMT_CACHE; i++)
+        sqlite3_finalize(s->cache[i].stmt);
     sqlite3_close_v2(s->db);
     free(s->path);
     free(s);
@@ -194,16 +232,15 @@ void store_close(store *s)
 static int begin_write(store *s, int64_t *rev)
 {
     int rc = exec(s, "BEGIN IMMEDIATE");
-    if (rc == SQLITE_OK)
-        rc = exec(s, "UPDATE meta SET value = value + 1 WHERE key = 'rev'");
     sqlite3_stmt *st = NULL;
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'rev'", -1, &st, NULL);
+        rc = prepare(s, "UPDATE meta SET value = value + 1 WHERE key = 'rev' RETURNING value", &st);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : SQLITE_ERROR;
     if (rc == SQLITE_OK)
         *rev = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (st)
+        finish(st);
     if (rc != SQLITE_OK)
         exec(s, "ROLLBACK");
     return rc;
@@ -234,7 +271,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 static int run(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    finish(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -254,7 +291,7 @@ static const char job_upsert_sql[] =
 static int write_job_row(store *s, bits_job *job, int64_t rev)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, job_upsert_sql, -1, &st, NULL);
+    int rc = prepare(s, job_upsert_sql, &st);
     if (rc != SQLITE_OK)
         return rc;
     int i = 1;
@@ -301,7 +338,7 @@ static int write_job_row(store *s, bits_job *job, int64_t rev)
 static int write_credentials(store *s, bits_job *job)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "DELETE FROM credentials WHERE job_id = ?", -1, &st, NULL);
+    int rc = prepare(s, "DELETE FROM credentials WHERE job_id = ?", &st);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
@@ -311,8 +348,7 @@ static int write_credentials(store *s, bits_job *job)
             const job_credential *cred = &job->creds[t][c];
             if (!cred->set)
                 continue;
-            rc = sqlite3_prepare_v2(s->db, "INSERT INTO credentials VALUES(?,?,?,?,?)", -1, &st,
-                                    NULL);
+            rc = prepare(s, "INSERT INTO credentials VALUES(?,?,?,?,?)", &st);
             if (rc != SQLITE_OK)
                 break;
             sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
@@ -329,13 +365,11 @@ static int write_credentials(store *s, bits_job *job)
 static int write_file_row(store *s, bits_file *f)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(
-        s->db,
-        "INSERT INTO files VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+    int rc = prepare(s, "INSERT INTO files VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
         " ON CONFLICT(job_id, idx) DO UPDATE SET remote_name=?3, local_name=?4, temp_name=?5,"
         " bytes_total=?6, bytes_transferred=?7, transferred=?8, completed=?9, etag=?10,"
         " last_modified=?11",
-        -1, &st, NULL);
+        &st);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_blob(st, 1, f->job->id.bytes, sizeof f->job->id.bytes, SQLITE_TRANSIENT);
@@ -355,7 +389,7 @@ static int write_file_row(store *s, bits_file *f)
 static int touch_job_rev(store *s, bits_job *job, int64_t rev)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "UPDATE jobs SET rev = ? WHERE id = ?", -1, &st, NULL);
+    int rc = prepare(s, "UPDATE jobs SET rev = ? WHERE id = ?", &st);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_int64(st, 1, rev);
@@ -396,14 +430,13 @@ bits_hresult store_delete_job_locked(store *s, bits_job *job)
     if (rc != SQLITE_OK)
         return hr_from_sqlite(rc);
     sqlite3_stmt *st;
-    rc = sqlite3_prepare_v2(s->db, "DELETE FROM jobs WHERE id = ?", -1, &st, NULL);
+    rc = prepare(s, "DELETE FROM jobs WHERE id = ?", &st);
     if (rc == SQLITE_OK) {
         sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
         rc = run(st);
     }
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO tombstones VALUES(?,?,?)", -1,
-                                &st, NULL);
+        rc = prepare(s, "INSERT OR REPLACE INTO tombstones VALUES(?,?,?)", &st);
     if (rc == SQLITE_OK) {
         sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, rev);
@@ -421,8 +454,7 @@ bits_hresult store_save_limits_locked(store *s, const uint32_t *limits, uint32_t
         return hr_from_sqlite(rc);
     for (uint32_t i = 1; rc == SQLITE_OK && i < count; i++) {
         sqlite3_stmt *st;
-        rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO limits VALUES(?,?)", -1, &st,
-                                NULL);
+        rc = prepare(s, "INSERT OR REPLACE INTO limits VALUES(?,?)", &st);
         if (rc != SQLITE_OK)
             break;
         sqlite3_bind_int64(st, 1, i);
@@ -501,10 +533,8 @@ static int read_credentials(store *s, bits_job *job)
         }
     }
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT target, scheme, user_name, password FROM credentials"
-                                " WHERE job_id = ?",
-                                -1, &st, NULL);
+    int rc = prepare(s, "SELECT target, scheme, user_name, password FROM credentials"
+                                " WHERE job_id = ?", &st);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
@@ -516,7 +546,7 @@ static int read_credentials(store *s, bits_job *job)
         job->creds[t][c].user_name = column_text(st, 2);
         job->creds[t][c].password = column_text(st, 3);
     }
-    sqlite3_finalize(st);
+    finish(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -526,11 +556,9 @@ static int read_credentials(store *s, bits_job *job)
 static int read_files(store *s, bits_job *job)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT idx, remote_name, local_name, temp_name, bytes_total,"
+    int rc = prepare(s, "SELECT idx, remote_name, local_name, temp_name, bytes_total,"
                                 " bytes_transferred, transferred, completed, etag, last_modified"
-                                " FROM files WHERE job_id = ? ORDER BY idx",
-                                -1, &st, NULL);
+                                " FROM files WHERE job_id = ? ORDER BY idx", &st);
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
@@ -557,7 +585,7 @@ static int read_files(store *s, bits_job *job)
         replace_owned(&f->etag, column_text(st, 8));
         replace_owned(&f->last_modified, column_text(st, 9));
     }
-    sqlite3_finalize(st);
+    finish(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -584,7 +612,7 @@ static void finish_final_job(store *s, bits_job *job)
 static int load_limits(store *s, bits_core *core)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT which, value FROM limits", -1, &st, NULL);
+    int rc = prepare(s, "SELECT which, value FROM limits", &st);
     if (rc != SQLITE_OK)
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -592,7 +620,7 @@ static int load_limits(store *s, bits_core *core)
         if (which > 0 && which < CORE_LIMIT_COUNT)
             core->limits[which] = (uint32_t)sqlite3_column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    finish(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -601,8 +629,7 @@ static int load_limits(store *s, bits_core *core)
 static int load_jobs(store *s, bits_core *core, int64_t since, int64_t *max_rev)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT * FROM jobs WHERE rev > ? ORDER BY seq", -1, &st,
-                                NULL);
+    int rc = prepare(s, "SELECT * FROM jobs WHERE rev > ? ORDER BY seq", &st);
     if (rc != SQLITE_OK)
         return -rc;
     sqlite3_bind_int64(st, 1, since);
@@ -642,7 +669,7 @@ static int load_jobs(store *s, bits_core *core, int64_t since, int64_t *max_rev)
             job_set_state_from_store_locked(job, state);
         }
     }
-    sqlite3_finalize(st);
+    finish(st);
     return rc == SQLITE_DONE ? rows : -rc;
 }
 
@@ -650,8 +677,7 @@ static int load_jobs(store *s, bits_core *core, int64_t since, int64_t *max_rev)
 static int load_tombstones(store *s, bits_core *core, int64_t since, int64_t *max_rev)
 {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT id, rev, state FROM tombstones WHERE rev > ?", -1,
-                                &st, NULL);
+    int rc = prepare(s, "SELECT id, rev, state FROM tombstones WHERE rev > ?", &st);
     if (rc != SQLITE_OK)
         return -rc;
     sqlite3_bind_int64(st, 1, since);
@@ -670,7 +696,7 @@ static int load_tombstones(store *s, bits_core *core, int64_t since, int64_t *ma
             rows++;
         }
     }
-    sqlite3_finalize(st);
+    finish(st);
     return rc == SQLITE_DONE ? rows : -rc;
 }
 
@@ -686,10 +712,10 @@ bits_hresult store_load_locked(store *s, bits_core *core)
     s->seen_rev = max_rev;
     /* Tombstones before now are history; remember the counter. */
     sqlite3_stmt *st;
-    rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'rev'", -1, &st, NULL);
+    rc = prepare(s, "SELECT value FROM meta WHERE key = 'rev'", &st);
     if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         s->seen_rev = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    finish(st);
     return BITS_S_OK;
 }
 
