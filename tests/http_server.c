@@ -30,19 +30,25 @@ static int read_port(const char *port_file)
     return port;
 }
 
-void ts_server_start(ts_server *s, const char *root)
+static const char *python_path(void)
+{
+    const char *python = getenv("OPENBITS_PYTHON");
+    return python ? python : "/usr/bin/python3";
+}
+
+static void start(ts_server *s, const char *root, const char *cert, const char *key)
 {
     const char *script = getenv("OPENBITS_TEST_SERVER");
-    const char *python = getenv("OPENBITS_PYTHON");
-    if (!python)
-        python = "/usr/bin/python3";
+    const char *python = python_path();
     assert_non_null(script);
     memset(s, 0, sizeof *s);
     s->root = strdup(root);
     s->port_file = ts_path_join(root, ".port");
+    s->tls = cert != NULL;
     unlink(s->port_file);
     char *argv[] = { (char *)python, (char *)script, "--port", "0", "--root", s->root,
-                     "--port-file", s->port_file, "--lifetime", "300", NULL };
+                     "--port-file", s->port_file, "--lifetime", "300",
+                     cert ? "--tls-cert" : NULL, (char *)cert, "--tls-key", (char *)key, NULL };
     assert_int_equal(posix_spawn(&s->pid, python, NULL, NULL, argv, environ), 0);
     for (int i = 0; i < 200 && !s->port; i++) { /* up to 10 s */
         s->port = read_port(s->port_file);
@@ -50,6 +56,35 @@ void ts_server_start(ts_server *s, const char *root)
             usleep(50000);
     }
     assert_true(s->port > 0);
+}
+
+void ts_server_start(ts_server *s, const char *root)
+{
+    start(s, root, NULL, NULL);
+}
+
+void ts_server_start_tls(ts_server *s, const char *root, const char *cert, const char *key)
+{
+    start(s, root, cert, key);
+}
+
+void ts_make_tls_files(const char *dir)
+{
+    const char *script = getenv("OPENBITS_TEST_SERVER");
+    assert_non_null(script);
+    char *code = NULL;
+    /* The server directory holds make_tls_files(); reuse it. */
+    assert_true(asprintf(&code,
+                         "import os, sys; sys.path.insert(0, os.path.dirname(sys.argv[1]));"
+                         " from server_helpers import make_tls_files; make_tls_files(sys.argv[2])")
+                > 0);
+    char *argv[] = { (char *)python_path(), "-c", code, (char *)script, (char *)dir, NULL };
+    pid_t pid;
+    int status = 0;
+    assert_int_equal(posix_spawn(&pid, argv[0], NULL, NULL, argv, environ), 0);
+    waitpid(pid, &status, 0);
+    free(code);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 void ts_server_stop(ts_server *s)
@@ -68,7 +103,8 @@ void ts_server_stop(ts_server *s)
 char *ts_server_url(const ts_server *s, const char *path)
 {
     char *url = NULL;
-    assert_true(asprintf(&url, "http://127.0.0.1:%d%s", s->port, path) > 0);
+    assert_true(asprintf(&url, "%s://127.0.0.1:%d%s", s->tls ? "https" : "http", s->port, path) >
+                0);
     return url;
 }
 

@@ -15,13 +15,20 @@ typedef struct ts_server {
     int port;
     char *root;        /* directory the server serves */
     char *port_file;
+    int tls;           /* serves HTTPS */
 } ts_server;
 
 /* Starts the server serving @p root. Fails the test when it cannot. */
 void ts_server_start(ts_server *s, const char *root);
+/* Starts it serving HTTPS with the PEM @p cert and @p key. */
+void ts_server_start_tls(ts_server *s, const char *root, const char *cert, const char *key);
+/* Makes a test CA and a server certificate for 127.0.0.1 in @p dir with
+ * openssl (through the server's own helper): ca.pem, server.pem,
+ * server.key. */
+void ts_make_tls_files(const char *dir);
 /* Stops it (SIGTERM, then waits) and frees its strings. */
 void ts_server_stop(ts_server *s);
-/* "http://127.0.0.1:PORT" + @p path (malloc'ed). */
+/* "http://127.0.0.1:PORT" (https for a TLS server) + @p path (malloc'ed). */
 char *ts_server_url(const ts_server *s, const char *path);
 /* POSTs @p json to /_control/config; fails the test on an error status. */
 void ts_server_config(const ts_server *s, const char *json);

@@ -809,6 +809,105 @@ static void test_files_in_flight(void **state)
     bits_job_release(job);
 }
 
+/* HTTPS: a server signed by an unknown CA is refused by default; trusting
+ * the CA, or the job's IGNORE_UNKNOWN_CA flag, lets the transfer through. */
+static void test_https_verification(void **state)
+{
+    (void)state;
+    char *tls_dir = ts_path_join(E.dir, "tls");
+    mkdir(tls_dir, 0700);
+    ts_make_tls_files(tls_dir);
+    char *ca = ts_path_join(tls_dir, "ca.pem"), *cert = ts_path_join(tls_dir, "server.pem");
+    char *key = ts_path_join(tls_dir, "server.key");
+    char *src = serve("secure.bin", 100000, 30), *d = dl_path("secure.bin");
+    ts_server tls;
+    ts_server_start_tls(&tls, E.www, cert, key);
+    char *url = ts_server_url(&tls, "/secure.bin");
+    char *saved = getenv("SSL_CERT_FILE") ? strdup(getenv("SSL_CERT_FILE")) : NULL;
+    unsetenv("SSL_CERT_FILE");
+
+    bits_job *job = new_job("untrusted");
+    assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BITS_E_WINHTTP_SECURE_FAILURE, BG_ERROR_CONTEXT_GENERAL_TRANSPORT);
+    bits_job_cancel(job);
+    bits_job_release(job);
+
+    job = new_job("flag");
+    assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_set_security_flags(job, BG_SSL_IGNORE_UNKNOWN_CA), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    unlink(d);
+
+    setenv("SSL_CERT_FILE", ca, 1);
+    job = new_job("trusted CA");
+    assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+
+    if (saved)
+        setenv("SSL_CERT_FILE", saved, 1);
+    else
+        unsetenv("SSL_CERT_FILE");
+    free(saved);
+    ts_server_stop(&tls);
+    free(tls_dir), free(ca), free(cert), free(key), free(src), free(d), free(url);
+}
+
+/* A Retry-After longer than the minimum retry delay is honoured. */
+static void test_retry_after_is_honoured(void **state)
+{
+    (void)state;
+    char *src = serve("later.bin", 1000, 31), *d = dl_path("later.bin");
+    configure("later.bin", "\"statuses\": [503], \"retry_after\": 8");
+    bits_job *job = new_job("retry after");
+    add(job, "later.bin", d);
+    assert_hr_equal(bits_job_set_minimum_retry_delay(job, 5), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
+                     BG_JOB_STATE_TRANSIENT_ERROR);
+    double entered = now_s();
+    assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_TRANSFERRED);
+    assert_true(now_s() - entered >= 7.5);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    bits_job_release(job);
+    free(src), free(d);
+}
+
+/* Without progress for NoProgressTimeout after the first transient error,
+ * the job fails, keeping the error's code. */
+static void test_no_progress_timeout(void **state)
+{
+    (void)state;
+    char *src = serve("never.bin", 1000, 32), *d = dl_path("never.bin");
+    configure("never.bin", "\"statuses\": [503, 503, 503, 503, 503, 503]");
+    bits_job *job = new_job("no progress");
+    add(job, "never.bin", d);
+    assert_hr_equal(bits_job_set_minimum_retry_delay(job, 5), BITS_S_OK);
+    assert_hr_equal(bits_job_set_no_progress_timeout(job, 7), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
+                     BG_JOB_STATE_TRANSIENT_ERROR);
+    double entered = now_s();
+    assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_ERROR);
+    assert_true(now_s() - entered >= 6.5);
+    expect_error(job, BG_E_HTTP_ERROR_503, BG_ERROR_CONTEXT_REMOTE_FILE);
+    uint32_t count = 0;
+    bits_job_get_error_count(job, &count);
+    assert_int_equal(count, 2); /* the first try and the retry after 5 s */
+    bits_job_cancel(job);
+    bits_job_release(job);
+    free(src), free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -832,6 +931,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_notify_command_line, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_headers_and_credentials, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_files_in_flight, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_https_verification, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_retry_after_is_honoured, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_no_progress_timeout, test_setup, test_teardown),
     };
     return cmocka_run_group_tests_name("engine", tests, group_setup, group_teardown);
 }
