@@ -71,6 +71,22 @@ int64_t mono_now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+void cond_init_monotonic(pthread_cond_t *cond)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+struct timespec mono_deadline_ms(int64_t ms)
+{
+    int64_t us = mono_now_us() + ms * 1000;
+    struct timespec ts = { .tv_sec = us / 1000000, .tv_nsec = (long)(us % 1000000) * 1000 };
+    return ts;
+}
+
 char *xstrdup(const char *s)
 {
     return s ? strdup(s) : NULL;

@@ -174,6 +174,14 @@ int64_t now_us(void);
 /* Monotonic microseconds, for every timer (wall-clock changes ignored). */
 int64_t mono_now_us(void);
 
+/* Initialises @p cond to time out on CLOCK_MONOTONIC (for timed waits
+ * that must ignore wall-clock changes). */
+void cond_init_monotonic(pthread_cond_t *cond);
+
+/* An absolute CLOCK_MONOTONIC deadline @p ms milliseconds from now, for
+ * pthread_cond_timedwait on a cond_init_monotonic() condition. */
+struct timespec mono_deadline_ms(int64_t ms);
+
 /* Maps an errno value to the code a file-system failure returns:
  * EACCES/EPERM/EROFS -> BITS_E_ACCESSDENIED, ENOENT/ENOTDIR ->
  * BITS_E_PATH_NOT_FOUND, ENOSPC/EDQUOT -> BITS_E_DISK_FULL, ENOMEM ->

@@ -36,6 +36,16 @@ static bits_hresult get_u32(bits_job *job, size_t offset, uint32_t *out)
     return BITS_S_OK;
 }
 
+static bits_hresult get_u64(bits_job *job, size_t offset, uint64_t *out)
+{
+    if (!job || !out)
+        return BITS_E_INVALIDARG;
+    core_lock(job->core);
+    *out = *FIELD(job, offset, uint64_t);
+    core_unlock(job->core);
+    return BITS_S_OK;
+}
+
 /* A non-NULL string of at most @p limit code points. */
 static bits_hresult set_string(bits_job *job, size_t offset, const char *value, uint32_t limit)
 {
@@ -479,12 +489,7 @@ BITS_API bits_hresult bits_job_set_max_download_size(bits_job *job, uint64_t byt
 
 BITS_API bits_hresult bits_job_get_max_download_size(bits_job *job, uint64_t *out_bytes)
 {
-    if (!job || !out_bytes)
-        return BITS_E_INVALIDARG;
-    core_lock(job->core);
-    *out_bytes = job->max_download_size;
-    core_unlock(job->core);
-    return BITS_S_OK;
+    return get_u64(job, offsetof(bits_job, max_download_size), out_bytes);
 }
 
 /* ---- transfer tuning ------------------------------------------------------------- */
@@ -502,12 +507,7 @@ BITS_API bits_hresult bits_job_set_max_bandwidth(bits_job *job, uint64_t bytes_p
 
 BITS_API bits_hresult bits_job_get_max_bandwidth(bits_job *job, uint64_t *out_bytes_per_second)
 {
-    if (!job || !out_bytes_per_second)
-        return BITS_E_INVALIDARG;
-    core_lock(job->core);
-    *out_bytes_per_second = job->max_bandwidth;
-    core_unlock(job->core);
-    return BITS_S_OK;
+    return get_u64(job, offsetof(bits_job, max_bandwidth), out_bytes_per_second);
 }
 
 BITS_API bits_hresult bits_job_set_files_in_flight(bits_job *job, uint32_t count)

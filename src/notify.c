@@ -195,11 +195,7 @@ bits_hresult notify_start_locked(bits_core *core)
     notifier *n = calloc(1, sizeof *n);
     if (!n)
         return BITS_E_OUTOFMEMORY;
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&n->wake, &attr);
-    pthread_condattr_destroy(&attr);
+    cond_init_monotonic(&n->wake);
     pthread_cond_init(&n->idle, NULL);
     n->core = core;
     core_ref(core);

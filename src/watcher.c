@@ -48,13 +48,7 @@ static void *watcher_main(void *arg)
     watcher *w = core->watch;
     core_lock(core);
     while (!w->stop) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_nsec += WATCH_INTERVAL_MS * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = mono_deadline_ms(WATCH_INTERVAL_MS);
         pthread_cond_timedwait(&w->wake, &core->lock, &ts);
         if (w->stop)
             break;
@@ -72,11 +66,7 @@ bits_hresult watcher_start_locked(bits_core *core)
     watcher *w = calloc(1, sizeof *w);
     if (!w)
         return BITS_E_OUTOFMEMORY;
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&w->wake, &attr);
-    pthread_condattr_destroy(&attr);
+    cond_init_monotonic(&w->wake);
     core->watch = w;
     if (pthread_create(&w->thread, NULL, watcher_main, core) != 0) {
         core->watch = NULL;

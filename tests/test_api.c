@@ -47,17 +47,6 @@ static bits_job *new_job(const char *name)
     return job;
 }
 
-static char *repeat(const char *unit, size_t n)
-{
-    size_t len = strlen(unit);
-    char *s = malloc(len * n + 1);
-    assert_non_null(s);
-    for (size_t i = 0; i < n; i++)
-        memcpy(s + i * len, unit, len);
-    s[len * n] = '\0';
-    return s;
-}
-
 static uint32_t state_of(bits_job *job)
 {
     uint32_t s = 99;
@@ -297,7 +286,7 @@ static void test_create_job_and_defaults(void **unused)
     (void)unused;
     bits_guid id;
     bits_job *job = (bits_job *)1;
-    char *name257 = repeat("\xc3\xa9", 257), *name256 = repeat("\xc3\xa9", 256);
+    char *name257 = ts_repeat("\xc3\xa9", 257), *name256 = ts_repeat("\xc3\xa9", 256);
     assert_hr_equal(bits_manager_create_job(g_mgr, name257, 0, &id, &job), BITS_E_INVALIDARG);
     assert_hr_equal(bits_manager_create_job(g_mgr, NULL, 0, &id, &job), BITS_E_INVALIDARG);
     assert_hr_equal(bits_manager_create_job(g_mgr, "x", 0, NULL, &job), BITS_E_INVALIDARG);
@@ -399,8 +388,8 @@ static void test_property_round_trips_and_errors(void **unused)
     bits_job_get_times(job, &after);
     assert_true(after.modification_time > before.modification_time);
 
-    char *d1025 = repeat("\xe2\x82\xac", 1025), *d1024 = repeat("\xe2\x82\xac", 1024);
-    char *n257 = repeat("n", 257);
+    char *d1025 = ts_repeat("\xe2\x82\xac", 1025), *d1024 = ts_repeat("\xe2\x82\xac", 1024);
+    char *n257 = ts_repeat("n", 257);
     assert_hr_equal(bits_job_set_display_name(job, n257), BG_E_STRING_TOO_LONG);
     assert_hr_equal(bits_job_set_display_name(job, NULL), BITS_E_INVALIDARG);
     assert_hr_equal(bits_job_set_display_name(job, "\xc3("), BITS_E_INVALIDARG);
@@ -473,7 +462,7 @@ static void test_property_round_trips_and_errors(void **unused)
     assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_AUTODETECT, NULL, NULL),
                     BITS_E_NOTIMPL);
     assert_hr_equal(bits_job_set_proxy_settings(job, 4, NULL, NULL), BITS_E_NOTIMPL);
-    char *l4001 = repeat("p", 4001);
+    char *l4001 = ts_repeat("p", 4001);
     assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_OVERRIDE, l4001, NULL),
                     BG_E_PROXY_LIST_TOO_LARGE);
     assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_OVERRIDE, "p:1", l4001),
@@ -482,7 +471,7 @@ static void test_property_round_trips_and_errors(void **unused)
                     BITS_S_OK);
 
     /* Credentials: no getter; remove says whether there was any. */
-    char *u301 = repeat("u", 301), *p65536 = repeat("p", 65536);
+    char *u301 = ts_repeat("u", 301), *p65536 = ts_repeat("p", 65536);
     assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC,
                                              "user", "pw"),
                     BITS_S_OK);
@@ -535,7 +524,7 @@ static void test_property_round_trips_and_errors(void **unused)
     bits_free(prog), bits_free(params);
     assert_hr_equal(bits_job_set_notify_cmd_line(job, "echo", NULL), BITS_E_INVALIDARG);
     assert_hr_equal(bits_job_set_notify_cmd_line(job, NULL, "x"), BITS_E_INVALIDARG);
-    char *p4001 = repeat("p", 4001);
+    char *p4001 = ts_repeat("p", 4001);
     assert_hr_equal(bits_job_set_notify_cmd_line(job, "/bin/echo", p4001), BG_E_STRING_TOO_LONG);
     assert_hr_equal(bits_job_set_notify_cmd_line(job, NULL, NULL), BITS_S_OK);
     assert_hr_equal(bits_job_get_notify_cmd_line(job, &prog, &params), BITS_S_OK);

@@ -180,17 +180,6 @@ static void test_out_of_range_and_names(void **unused)
 
 /* ---- validators --------------------------------------------------------- */
 
-static char *repeat(const char *unit, size_t n)
-{
-    size_t len = strlen(unit);
-    char *s = malloc(len * n + 1);
-    assert_non_null(s);
-    for (size_t i = 0; i < n; i++)
-        memcpy(s + i * len, unit, len);
-    s[len * n] = '\0';
-    return s;
-}
-
 static void test_utf8(void **unused)
 {
     (void)unused;
@@ -216,7 +205,7 @@ static void test_utf8(void **unused)
 static void test_string_limits_count_code_points(void **unused)
 {
     (void)unused;
-    char *ok = repeat("\xc3\xa9", 256), *too_long = repeat("\xc3\xa9", 257);
+    char *ok = ts_repeat("\xc3\xa9", 256), *too_long = ts_repeat("\xc3\xa9", 257);
     assert_hr_equal(validate_string(ok, 256, BG_E_STRING_TOO_LONG), BITS_S_OK);
     assert_hr_equal(validate_string(too_long, 256, BG_E_STRING_TOO_LONG), BG_E_STRING_TOO_LONG);
     assert_hr_equal(validate_string(NULL, 256, BG_E_STRING_TOO_LONG), BITS_E_INVALIDARG);
@@ -311,11 +300,11 @@ static void test_custom_headers(void **unused)
                           "X-A: 1\r\n\r\n" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_hr_equal(validate_custom_headers(bad[i]), BITS_E_INVALIDARG);
-    char *big = repeat("a", 16384 - 3);
+    char *big = ts_repeat("a", 16384 - 3);
     memcpy(big, "X: ", 3);
     assert_hr_equal(validate_custom_headers(big), BITS_S_OK);
     free(big);
-    big = repeat("a", 16385);
+    big = ts_repeat("a", 16385);
     memcpy(big, "X: ", 3);
     assert_hr_equal(validate_custom_headers(big), BG_E_STRING_TOO_LONG);
     free(big);
@@ -327,7 +316,7 @@ static void test_proxy_lists(void **unused)
     assert_hr_equal(validate_proxy_list("http=proxy:8080 https://p2:3128", BG_E_PROXY_LIST_TOO_LARGE),
                     BITS_S_OK);
     assert_hr_equal(validate_proxy_list("bad\x01", BG_E_PROXY_LIST_TOO_LARGE), BITS_E_INVALIDARG);
-    char *big = repeat("a", 4001);
+    char *big = ts_repeat("a", 4001);
     assert_hr_equal(validate_proxy_list(big, BG_E_PROXY_BYPASS_LIST_TOO_LARGE),
                     BG_E_PROXY_BYPASS_LIST_TOO_LARGE);
     big[4000] = '\0';

@@ -49,6 +49,17 @@ char *ts_path_join(const char *dir, const char *name)
     return p;
 }
 
+char *ts_repeat(const char *unit, size_t n)
+{
+    size_t len = strlen(unit);
+    char *s = malloc(len * n + 1);
+    assert_non_null(s);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * len, unit, len);
+    s[len * n] = '\0';
+    return s;
+}
+
 void ts_assert_hr_equal(int32_t actual, int32_t expected, const char *expr, const char *file,
                         int line)
 {

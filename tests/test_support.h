@@ -19,6 +19,9 @@ void ts_remove_tree(char *path);
 /* Joins @p dir and @p name with a slash (malloc'ed). */
 char *ts_path_join(const char *dir, const char *name);
 
+/* @p unit repeated @p n times (malloc'ed): strings at and past limits. */
+char *ts_repeat(const char *unit, size_t n);
+
 /* Asserts that two bits_hresult values are equal, printing both names. */
 #define assert_hr_equal(actual, expected) \
     ts_assert_hr_equal((actual), (expected), #actual, __FILE__, __LINE__)

@@ -323,25 +323,32 @@ class Job:
         """Calls callback(Event) on the library's notification thread for
         the events the notify flags allow; None unregisters (and waits for
         a running call)."""
-        key = self._key()
-        if callback is None:
-            _c.openbits_set_job_callback(self._h, None)
-            with _callbacks_lock:
-                _callbacks.pop(key, None)
-            return
-        trampoline = _event_trampoline(callback)
+        _register(self._key(), callback,
+                  lambda fn: _c.openbits_set_job_callback(self._h, fn))
+
+
+def _register(key, callback, set_in_c):
+    """Registers (or with None removes) `callback` through `set_in_c`,
+    keeping the callable alive in _callbacks while the library may call
+    it. The old one is dropped only after the library stopped using it."""
+    if callback is None:
+        set_in_c(None)  # waits for a running call to return
         with _callbacks_lock:
-            previous = _callbacks.get(key)
-            _callbacks[key] = trampoline
-        try:
-            _c.openbits_set_job_callback(self._h, trampoline)
-        except BaseException:
-            with _callbacks_lock:
-                if previous is None:
-                    _callbacks.pop(key, None)
-                else:
-                    _callbacks[key] = previous
-            raise
+            _callbacks.pop(key, None)
+        return
+    trampoline = _event_trampoline(callback)
+    with _callbacks_lock:
+        previous = _callbacks.get(key)
+        _callbacks[key] = trampoline
+    try:
+        set_in_c(trampoline)
+    except BaseException:
+        with _callbacks_lock:
+            if previous is None:
+                _callbacks.pop(key, None)
+            else:
+                _callbacks[key] = previous
+        raise
 
 
 def _event_trampoline(callback):

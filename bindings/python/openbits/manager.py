@@ -5,7 +5,7 @@ from typing import Iterator, List, Optional, Union
 
 from . import _openbits as _c
 from .enums import JobType, Limit
-from .job import Job, _callbacks, _callbacks_lock, _event_trampoline
+from .job import Job, _callbacks, _callbacks_lock, _register
 
 __all__ = ["Manager"]
 
@@ -77,13 +77,6 @@ class Manager:
 
     def on_event(self, callback) -> None:
         """Receives the events of every job; None unregisters."""
-        key = ("manager", id(self))
-        if callback is None:
-            _c.openbits_set_manager_callback(self._handle(), None)
-            with _callbacks_lock:
-                _callbacks.pop(key, None)
-            return
-        trampoline = _event_trampoline(callback)
-        with _callbacks_lock:
-            _callbacks[key] = trampoline
-        _c.openbits_set_manager_callback(self._handle(), trampoline)
+        handle = self._handle()
+        _register(("manager", id(self)), callback,
+                  lambda fn: _c.openbits_set_manager_callback(handle, fn))
