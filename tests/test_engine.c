@@ -154,11 +154,16 @@ static void add(bits_job *job, const char *name, const char *dest)
     free(url);
 }
 
-static void configure(const char *name, const char *json_fields)
+static void configure_on(ts_server *srv, const char *name, const char *json_fields)
 {
     char body[1024];
     snprintf(body, sizeof body, "{\"path\": \"/%s\", %s}", name, json_fields);
-    ts_server_config(&E.srv, body);
+    ts_server_config(srv, body);
+}
+
+static void configure(const char *name, const char *json_fields)
+{
+    configure_on(&E.srv, name, json_fields);
 }
 
 static void expect_error(bits_job *job, bits_hresult code, uint32_t context)
@@ -809,6 +814,138 @@ static void test_files_in_flight(void **state)
     bits_job_release(job);
 }
 
+static char *remote_of_first_file(bits_job *job)
+{
+    bits_file_enum *fe;
+    bits_file *f;
+    char *name = NULL;
+    assert_hr_equal(bits_job_enum_files(job, &fe), BITS_S_OK);
+    assert_hr_equal(bits_file_enum_next(fe, 1, &f, NULL), BITS_S_OK);
+    assert_hr_equal(bits_file_get_remote_name(f, &name), BITS_S_OK);
+    bits_file_release(f);
+    bits_file_enum_free(fe);
+    return name;
+}
+
+/* Redirect policies: ALLOW_SILENT follows, ALLOW_REPORT rewrites the
+ * remote name to the final URL, DISALLOW fails and records the target. */
+static void test_redirect_policies(void **state)
+{
+    (void)state;
+    char *src = serve("target.bin", 20000, 40), *d = dl_path("moved.bin");
+    char *target = ts_server_url(&E.srv, "/target.bin");
+    char fields[512];
+    snprintf(fields, sizeof fields, "\"redirect\": \"%s\", \"redirect_status\": 301", target);
+    configure("moved.bin", fields);
+    uint32_t policies[] = { BG_HTTP_REDIRECT_POLICY_ALLOW_SILENT,
+                            BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT,
+                            BG_HTTP_REDIRECT_POLICY_DISALLOW };
+    for (int i = 0; i < 3; i++) {
+        bits_job *job = new_job("redirected");
+        add(job, "moved.bin", d);
+        assert_hr_equal(bits_job_set_security_flags(job, policies[i]), BITS_S_OK);
+        assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+        uint32_t s = wait_for(job, DONE_MASK, 20);
+        char *remote = remote_of_first_file(job);
+        if (policies[i] == BG_HTTP_REDIRECT_POLICY_DISALLOW) {
+            assert_int_equal(s, BG_JOB_STATE_ERROR);
+            expect_error(job, BG_E_HTTP_ERROR_301, BG_ERROR_CONTEXT_REMOTE_FILE);
+            assert_string_equal(remote, target);
+            assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
+        } else {
+            assert_int_equal(s, BG_JOB_STATE_TRANSFERRED);
+            if (policies[i] == BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT)
+                assert_string_equal(remote, target);
+            else
+                assert_non_null(strstr(remote, "/moved.bin"));
+            assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+            assert_true(ts_files_equal(src, d));
+            unlink(d);
+        }
+        bits_free(remote);
+        bits_job_release(job);
+    }
+    free(src), free(d), free(target);
+}
+
+/* Proxies: OVERRIDE sends requests to the listed proxy, PRECONFIG takes
+ * http_proxy from the environment, NO_PROXY ignores it. */
+static void test_proxy_settings(void **state)
+{
+    (void)state;
+    char *src = serve("via-proxy.bin", 5000, 41), *d = dl_path("via-proxy.bin");
+    char proxy[64];
+    snprintf(proxy, sizeof proxy, "127.0.0.1:%d", E.srv.port);
+    const char *url = "http://proxied.invalid/via-proxy.bin";
+
+    bits_job *job = new_job("override");
+    assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_OVERRIDE, proxy, NULL),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    char *stats = ts_server_stats(&E.srv);
+    assert_non_null(strstr(stats, "proxied.invalid")); /* the proxy saw the request */
+    free(stats);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    unlink(d);
+
+    char env_proxy[80];
+    snprintf(env_proxy, sizeof env_proxy, "http://%s", proxy);
+    setenv("http_proxy", env_proxy, 1);
+    job = new_job("environment");
+    assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    bits_job_release(job);
+
+    job = new_job("no proxy");
+    assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_NO_PROXY, NULL, NULL),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    /* .invalid never resolves: a transient name-resolution error. */
+    assert_int_equal(wait_for(job, DONE_MASK | BIT(BG_JOB_STATE_TRANSIENT_ERROR), 20),
+                     BG_JOB_STATE_TRANSIENT_ERROR);
+    expect_error(job, BITS_E_WINHTTP_NAME_NOT_RESOLVED, BG_ERROR_CONTEXT_GENERAL_TRANSPORT);
+    assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
+    bits_job_release(job);
+    unsetenv("http_proxy");
+    free(src), free(d);
+}
+
+/* A move that fails on Complete leaves the job TRANSFERRED with the files
+ * moved so far in place; Complete succeeds once the cause is gone. */
+static void test_failed_move_keeps_job_transferred(void **state)
+{
+    (void)state;
+    char *src1 = serve("m1.bin", 3000, 42), *src2 = serve("m2.bin", 3000, 43);
+    char *d1 = dl_path("m1.bin"), *d2 = dl_path("m2.bin");
+    bits_job *job = new_job("blocked move");
+    add(job, "m1.bin", d1);
+    add(job, "m2.bin", d2);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    mkdir(d2, 0755); /* a directory where the second file must go */
+    char *inside = ts_path_join(d2, "x");
+    FILE *f = fopen(inside, "w");
+    fclose(f);
+    bits_hresult hr = bits_job_complete(job);
+    assert_true(bits_failed(hr));
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    assert_true(ts_files_equal(src1, d1)); /* the first one moved */
+    unlink(inside);
+    rmdir(d2);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_int_equal(state_of(job), BG_JOB_STATE_ACKNOWLEDGED);
+    assert_true(ts_files_equal(src2, d2));
+    bits_job_release(job);
+    free(src1), free(src2), free(d1), free(d2), free(inside);
+}
+
 /* HTTPS: a server signed by an unknown CA is refused by default; trusting
  * the CA, or the job's IGNORE_UNKNOWN_CA flag, lets the transfer through. */
 static void test_https_verification(void **state)
@@ -843,6 +980,34 @@ static void test_https_verification(void **state)
     assert_true(ts_files_equal(src, d));
     bits_job_release(job);
     unlink(d);
+
+    /* HTTPS may not redirect to plain HTTP unless the job allows it. */
+    char *plain = ts_server_url(&E.srv, "/secure.bin");
+    char *down = ts_server_url(&tls, "/down.bin");
+    char fields[512];
+    snprintf(fields, sizeof fields, "\"redirect\": \"%s\", \"redirect_status\": 302", plain);
+    configure_on(&tls, "down.bin", fields);
+    uint32_t flags[] = { BG_SSL_IGNORE_UNKNOWN_CA,
+                         BG_SSL_IGNORE_UNKNOWN_CA | BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP };
+    for (int i = 0; i < 2; i++) {
+        job = new_job("https to http");
+        assert_hr_equal(bits_job_add_file(job, down, d), BITS_S_OK);
+        assert_hr_equal(bits_job_set_security_flags(job, flags[i]), BITS_S_OK);
+        assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+        if (i == 0) {
+            assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+            expect_error(job, BITS_E_WINHTTP_REDIRECT_FAILED, BG_ERROR_CONTEXT_REMOTE_FILE);
+            bits_job_cancel(job);
+        } else {
+            assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+            assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+            assert_true(ts_files_equal(src, d));
+            unlink(d);
+        }
+        bits_job_release(job);
+    }
+    free(plain);
+    free(down);
 
     setenv("SSL_CERT_FILE", ca, 1);
     job = new_job("trusted CA");
@@ -932,6 +1097,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_headers_and_credentials, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_files_in_flight, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_https_verification, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_redirect_policies, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_proxy_settings, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_failed_move_keeps_job_transferred, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_is_honoured, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_no_progress_timeout, test_setup, test_teardown),
     };
