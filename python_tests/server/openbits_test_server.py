@@ -3,13 +3,17 @@
 
     /usr/bin/python3 openbits_test_server.py --port 0 --root DIR --port-file F
 
+Importable too (python_tests/server on sys.path, or the `server` package):
+TestServer, SubprocessServer, start_subprocess, ControlClient, generate.
+
 Serves the files under --root and in-memory content with strong ETags,
 Last-Modified, single byte ranges and If-Range, and misbehaves per path as
 configured through the control API under /_control/ (see README.md in this
 directory). With --port 0 it binds an ephemeral port and writes the number
 to --port-file (atomically). It exits with status 0 on SIGTERM/SIGINT,
-after --lifetime seconds, after --max-requests requests, or on
-POST /_control/shutdown; it prints nothing unless --verbose or on a bug.
+after --lifetime seconds, after --max-requests requests, on
+POST /_control/shutdown, or when the process that started it exits (unless
+--no-parent-watch); it prints nothing unless --verbose or on a bug.
 """
 
 import argparse
@@ -17,12 +21,24 @@ import json
 import os
 import signal
 import sys
+import threading
 
 try:
-    from . import behaviour, handler
-except ImportError:  # run as a script
-    import behaviour
-    import handler
+    from . import server_behaviour as behaviour, server_handler as handler
+    from .server_helpers import (ControlClient, ControlError, SubprocessServer,  # noqa: F401
+                                 TestServer, make_tls_files, start_subprocess)
+except ImportError:  # run as a script, or imported from this directory
+    import server_behaviour as behaviour
+    import server_handler as handler
+    from server_helpers import (ControlClient, ControlError, SubprocessServer,  # noqa: F401
+                                TestServer, make_tls_files, start_subprocess)
+
+generate = behaviour.generate
+State = behaviour.State
+Server = handler.Server
+
+__all__ = ["ControlClient", "ControlError", "Server", "State", "SubprocessServer",
+           "TestServer", "generate", "main", "make_tls_files", "start_subprocess"]
 
 
 def write_port_file(path, port):
@@ -48,6 +64,20 @@ def apply_config_file(state, path):
         state.configure(p, item, merge)
 
 
+def watch_parent(server, interval=0.2):
+    """Stops `server` once the parent process has gone (we are re-parented)."""
+    parent = os.getppid()
+    if parent <= 1:
+        return
+
+    def loop():
+        while not server.stopping.wait(interval):
+            if os.getppid() != parent:
+                server.request_stop("parent-exited")
+
+    threading.Thread(target=loop, name="parent-watch", daemon=True).start()
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bind", default="127.0.0.1",
@@ -69,6 +99,9 @@ def parse_args(argv):
                     help="serve the control API under /_control/ (the default)")
     ap.add_argument("--no-control", dest="control", action="store_false",
                     help="no control API")
+    ap.add_argument("--no-parent-watch", dest="parent_watch", action="store_false",
+                    help="keep running when the process that started it exits "
+                         "(by default it stops then, so a crashed test leaks no server)")
     ap.add_argument("--verbose", action="store_true", help="log requests to stderr")
     args = ap.parse_args(argv)
     if not handler.is_loopback(args.bind):
@@ -95,6 +128,8 @@ def main(argv=None):
     if args.port_file:
         write_port_file(args.port_file, server.port)
     server.start_lifetime()
+    if args.parent_watch:
+        watch_parent(server)
     try:
         server.serve_forever(poll_interval=0.1)
     finally:

@@ -20,9 +20,9 @@ import time
 import urllib.parse
 
 try:
-    from . import behaviour as B
-except ImportError:  # run as a script: python3 .../openbits_test_server.py
-    import behaviour as B
+    from . import server_behaviour as B
+except ImportError:  # imported from the directory itself, or run as a script
+    import server_behaviour as B
 
 CONTROL = "/_control/"
 PIECE = 16384
@@ -43,7 +43,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "openbits-test/1"
-    sys_version = ""
+
+    def version_string(self):
+        return self.server_version
 
     # -- plumbing ---------------------------------------------------------
 
@@ -107,17 +109,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._serve(path, head=False)
 
     def do_HEAD(self):
-        self._serve(self._split()[0], head=True)
+        path = self._split()[0]
+        if path.startswith(CONTROL) and self.server.control:
+            return self._reply(405, [("Allow", "GET, POST")], b"")
+        self._serve(path, head=True)
 
     def do_POST(self):
         path, query = self._split()
         if path.startswith(CONTROL) and self.server.control:
             return self._control("POST", path[len(CONTROL):], query)
-        self._drain_request_body()
+        self.close_connection = True  # the request body is not read
         self._reply(405, [("Allow", "GET, HEAD")], b"method not allowed\n")
 
     def _drain_request_body(self):
-        n = int(self.headers.get("Content-Length") or 0)
+        try:
+            n = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise ValueError("bad Content-Length") from None
         return self.rfile.read(n) if n > 0 else b""
 
     # -- control API ------------------------------------------------------
@@ -220,9 +228,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._write_counted(body)
 
     def _write_counted(self, data):
-        self.wfile.write(data)
+        # Counted first, so the stats are never behind what a client has read.
         if self._record is not None:
             self.server.state.sent(self._record, len(data))
+        self.wfile.write(data)
 
     def _serve(self, path, head):
         state = self.server.state
@@ -292,10 +301,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if rng == B.UNSATISFIABLE:
             return self._reply(416, headers + [("Content-Range", "bytes */%d" % size)], b"", plan)
 
-        status, body = 200, data
+        status, body = 200, memoryview(data)
         if rng is not None:
             first, last = rng
-            body = data[first:last + 1]
+            body = body[first:last + 1]
             if not plan.get("range_as_200"):
                 status = 206
                 shown = max(0, first + plan.get("wrong_content_range", 0))
@@ -438,6 +447,11 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     @property
     def port(self):
         return self.server_address[1]
+
+    @property
+    def root(self):
+        """The served directory (resolved), or None."""
+        return self.state.root
 
     @property
     def base_url(self):

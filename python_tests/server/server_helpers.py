@@ -21,10 +21,10 @@ import time
 import urllib.parse
 
 try:
-    from . import behaviour as B, handler as H
-except ImportError:
-    import behaviour as B
-    import handler as H
+    from . import server_behaviour as B, server_handler as H
+except ImportError:  # imported from the directory itself
+    import server_behaviour as B
+    import server_handler as H
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "openbits_test_server.py")
 PYTHON = "/usr/bin/python3"
@@ -274,9 +274,14 @@ class SubprocessServer(ControlClient):
         return cmd + self.extra_args
 
     def start(self):
+        """Starts the process and waits for its port file (once only)."""
+        if self.proc is not None:
+            return self
         if self.port_file is None:
             self._tmpdir = tempfile.mkdtemp(prefix="openbits-server-")
             self.port_file = os.path.join(self._tmpdir, "port")
+        elif os.path.exists(self.port_file):
+            os.unlink(self.port_file)  # never read a stale port
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
