@@ -785,6 +785,8 @@ def _refused(port):
         return False
     except ConnectionRefusedError:
         return True
+    except (ConnectionResetError, socket.timeout):
+        return False  # the listener is closing right now: look again
 
 
 def test_subprocess_exits_with_its_parent(tmp_path):

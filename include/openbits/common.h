@@ -48,8 +48,10 @@ typedef int32_t bits_hresult;
  * with that bit pattern. (SWIG sees the plain unsigned number, so bindings
  * get the codes as unsigned 32-bit constants, as BITS documents them.)
  */
-#ifdef SWIG
+#if defined(SWIG)
 #define BITS_HRESULT_C(value) value
+#elif defined(__cplusplus)
+#define BITS_HRESULT_C(value) static_cast<bits_hresult>(value)
 #else
 #define BITS_HRESULT_C(value) ((bits_hresult)(value))
 #endif

@@ -1,41 +1,127 @@
 #!/bin/sh
-# run.sh BUILD_DIR SOURCE_DIR WORK_DIR - install openbits into a private
-# prefix, then build examples/list_states.c twice against it, once with
-# pkg-config and once with find_package(openbits CONFIG), and run both.
-# Also checks that installing wrote nothing outside the prefix.
+# run.sh STEP BUILD_DIR SOURCE_DIR WORK_DIR [CONFIG]
+#
+# An installed openbits, used the way other projects use it. STEP is
+#   install    cmake --install BUILD_DIR into a staging prefix, check that
+#              it wrote nothing outside it and wrote what users need, then
+#              move the prefix to WORK_DIR/prefix (so the consumers below
+#              also prove the installed files are relocatable);
+#   pkgconfig  compile examples/list_states.c and examples/download.c with
+#              `pkg-config --cflags --libs openbits`, run them;
+#   cmake      configure and build tests/consumer (find_package(openbits
+#              CONFIG) + openbits::openbits), run it.
+# The CTest fixture openbits_installed runs `install` before the others.
+# Environment: CC (the compiler), CONSUMER_CFLAGS (e.g. sanitizer flags
+# when the library is instrumented).
 set -eu
-build="$1"; src="$2"; work="$3"
-rm -rf "$work"
-mkdir -p "$work"
+step="$1"; build="$2"; src="$3"; work="$4"; config="${5:-}"
 prefix="$work/prefix"
-DESTDIR= cmake --install "$build" --prefix "$prefix" >"$work/install.log"
-if grep -v "$prefix" "$work/install.log" | grep -E '^-- (Installing|Up-to-date):'; then
-    echo "install wrote outside the prefix" >&2; exit 1
-fi
-libdir="$(dirname "$(find "$prefix" -name 'libopenbits.so.1' | head -n 1)")"
-for f in "$prefix/include/openbits/openbits.h" "$prefix/include/openbits/version.h" \
-         "$libdir/libopenbits.so.1" "$libdir/pkgconfig/openbits.pc" \
-         "$libdir/cmake/openbits/openbitsConfig.cmake"; do
-    [ -e "$f" ] || { echo "missing after install: $f" >&2; exit 1; }
-done
+cc="${CC:-cc}"
+fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# 1. pkg-config
-export PKG_CONFIG_PATH="$libdir/pkgconfig"
-flags="$(pkg-config --cflags --libs openbits)"
-# shellcheck disable=SC2086 # the flags are words
-# CONSUMER_CFLAGS: the sanitizer flags when the library is instrumented.
-# shellcheck disable=SC2086
-cc -std=c11 -Wall -Werror ${CONSUMER_CFLAGS:-} "$src/examples/list_states.c" $flags \
-   -o "$work/pc_consumer"
-LD_LIBRARY_PATH="$libdir" "$work/pc_consumer" > "$work/pc.out"
-grep -q "BG_E_EMPTY (0x80200003)" "$work/pc.out"
-grep -q "CANCELLED" "$work/pc.out"
+libdir_of() {
+    lib="$(find "$1" -name 'libopenbits.so.1' | head -n 1)"
+    [ -n "$lib" ] || fail "no libopenbits.so.1 under $1"
+    dirname "$lib"
+}
 
-# 2. find_package(openbits CONFIG)
-cmake -S "$src/tests/consumer" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" \
-      -DCMAKE_C_FLAGS="${CONSUMER_CFLAGS:-}" -DEXAMPLE_SOURCE="$src/examples/list_states.c" \
-      >/dev/null
-cmake --build "$work/cmake" >/dev/null
-LD_LIBRARY_PATH="$libdir" "$work/cmake/consumer" > "$work/cmake.out"
-cmp "$work/pc.out" "$work/cmake.out"
-echo "consumer: pkg-config and find_package builds run"
+case "$step" in
+install)
+    rm -rf "$work"
+    mkdir -p "$work/staging"
+    staging="$work/staging/prefix"
+    # DESTDIR would be prepended to the prefix: make sure none is inherited.
+    env -u DESTDIR cmake --install "$build" ${config:+--config "$config"} \
+        --prefix "$staging" > "$work/install.log"
+    # Every file the install reports must lie inside the prefix.
+    sed -n 's/^-- \(Installing\|Up-to-date\): //p' "$work/install.log" > "$work/installed"
+    [ -s "$work/installed" ] || fail "cmake --install reported no files (see $work/install.log)"
+    if grep -v "^$staging/" "$work/installed"; then
+        fail "the install wrote the files above outside --prefix $staging"
+    fi
+    libdir="$(libdir_of "$staging")"
+    for f in "$libdir/libopenbits.so.1" "$libdir/libopenbits.so" \
+             "$libdir/pkgconfig/openbits.pc" \
+             "$libdir/cmake/openbits/openbitsConfig.cmake" \
+             "$libdir/cmake/openbits/openbitsConfigVersion.cmake" \
+             "$libdir/cmake/openbits/openbitsTargets.cmake"; do
+        [ -e "$f" ] || fail "missing after install: $f"
+    done
+    # Exactly the public headers (all of include/openbits plus the
+    # generated version.h): none forgotten, no private header shipped.
+    (cd "$src/include/openbits" && ls -- *.h; echo version.h) | LC_ALL=C sort > "$work/headers.want"
+    (cd "$staging/include/openbits" && ls) | LC_ALL=C sort > "$work/headers.got"
+    diff -u "$work/headers.want" "$work/headers.got" ||
+        fail "installed headers (+) differ from include/openbits (-): see OPENBITS_PUBLIC_HEADERS"
+    # The installed library must not point back into the build tree.
+    if objdump -p "$libdir/libopenbits.so.1" | grep -E 'R(UN)?PATH' | grep -F "$build"; then
+        fail "the installed library keeps an RPATH into the build tree"
+    fi
+    mv "$staging" "$prefix"
+    echo "install: $(wc -l < "$work/installed") files, all inside the prefix"
+    ;;
+
+pkgconfig)
+    libdir="$(libdir_of "$prefix")"
+    out="$work/pkgconfig"
+    rm -rf "$out"; mkdir -p "$out"
+    # Searched before the system directories; the flags are checked below.
+    export PKG_CONFIG_PATH="$libdir/pkgconfig"
+    version="$(pkg-config --modversion openbits)"
+    flags="$(pkg-config --cflags --libs openbits)"
+    echo "pkg-config openbits $version: $flags"
+    case "$flags" in *"$prefix"*) ;; *) fail "pkg-config flags do not point into $prefix" ;; esac
+    for example in list_states download; do
+        # shellcheck disable=SC2086 # the flags are words
+        "$cc" -std=c11 -Wall -Wextra -Werror ${CONSUMER_CFLAGS:-} \
+            "$src/examples/$example.c" $flags -o "$out/$example" ||
+            fail "examples/$example.c does not build with pkg-config flags"
+    done
+    # Which library the programs load: the installed one.
+    LD_LIBRARY_PATH="$libdir" ldd "$out/list_states" | grep -F "$libdir/libopenbits.so.1" >/dev/null ||
+        fail "list_states does not load $libdir/libopenbits.so.1"
+
+    LD_LIBRARY_PATH="$libdir" "$out/list_states" > "$out/list_states.out" ||
+        { cat "$out/list_states.out"; fail "list_states exited with $?"; }
+    cat "$out/list_states.out"
+    for line in "^openbits $version\$" "^after Complete: +ACKNOWLEDGED\$" \
+                "^error: +BITS_E_FILE_NOT_FOUND" \
+                "^Resume with no files: BG_E_EMPTY \\(0x80200003\\)" \
+                "^Resume a cancelled job: BG_E_INVALID_STATE"; do
+        grep -Eq "$line" "$out/list_states.out" || fail "list_states printed no line matching $line"
+    done
+
+    # A real transfer through the installed library (a file:// copy, no
+    # network), in a private store.
+    head -c 300000 /dev/urandom > "$out/source.bin"
+    LD_LIBRARY_PATH="$libdir" "$out/download" --store "$out/store" --timeout 60 \
+        "file://$out/source.bin" "$out/copy.bin" > "$out/download.out" ||
+        { cat "$out/download.out"; fail "download exited with $?"; }
+    grep -q "state ACKNOWLEDGED" "$out/download.out" || fail "download did not complete the job"
+    cmp "$out/source.bin" "$out/copy.bin" || fail "download's copy differs from its source"
+    echo "pkgconfig: list_states and download built and ran against $libdir"
+    ;;
+
+cmake)
+    libdir="$(libdir_of "$prefix")"
+    out="$work/cmake"
+    rm -rf "$out"
+    cmake -S "$src/tests/consumer" -B "$out" -DCMAKE_PREFIX_PATH="$prefix" \
+        -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="${CONSUMER_CFLAGS:-}" \
+        -DOPENBITS_EXPECTED_PREFIX="$prefix" > "$work/cmake-configure.log" ||
+        { cat "$work/cmake-configure.log"; fail "find_package(openbits CONFIG) project did not configure"; }
+    cmake --build "$out" ${config:+--config "$config"} > "$work/cmake-build.log" ||
+        { cat "$work/cmake-build.log"; fail "the find_package consumer did not build"; }
+    exe="$(find "$out" -type f -name openbits_consumer -perm -u+x | head -n 1)"
+    [ -n "$exe" ] || fail "no openbits_consumer executable was built"
+    # No LD_LIBRARY_PATH: CMake's build RPATH to the imported library.
+    "$exe" > "$out/consumer.out" || { cat "$out/consumer.out"; fail "openbits_consumer exited with $?"; }
+    cat "$out/consumer.out"
+    grep -q '^ok' "$out/consumer.out" || fail "openbits_consumer did not print ok"
+    echo "cmake: find_package(openbits CONFIG) consumer built and ran against $libdir"
+    ;;
+
+*)
+    fail "unknown step '$step' (install, pkgconfig or cmake)"
+    ;;
+esac
