@@ -17,9 +17,10 @@ ensure_packages $OPENBITS_BUILD_PACKAGES
 build="${OPENBITS_BUILD_ROOT:-$top/build}/demo"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPENBITS_BUILD_TESTS=OFF \
       -DOPENBITS_BUILD_PYTHON=OFF >/dev/null
-cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target download >/dev/null
+cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" --target openbits_cli >/dev/null
 
 work="$(mktemp -d /tmp/openbits-demo-XXXXXX)"
+openbits="$build/cli/openbits --store $work/store"
 mkdir -p "$work/www" "$work/downloads"
 head -c $((48 * 1024 * 1024)) /dev/urandom > "$work/www/debian-12.iso"
 head -c $((6 * 1024 * 1024)) /dev/urandom > "$work/www/firmware.bin"
@@ -33,10 +34,18 @@ for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 url="http://127.0.0.1:$(cat "$work/port")"
 
 echo "== openbits demo: one job, three files from $url (capped at 20 MB/s)"
-"$build/examples/download" --store "$work/store" --max-bandwidth 20000000 \
+echo "\$ openbits transfer --name demo URL DEST ..."
+$openbits transfer --name demo --max-bandwidth 20000000 \
     "$url/debian-12.iso" "$work/downloads/debian-12.iso" \
     "$url/firmware.bin" "$work/downloads/firmware.bin" \
     "$url/README.txt" "$work/downloads/README.txt"
+
+echo "== a second job, left suspended, as \`openbits list\` and \`info\` show it"
+job=$($openbits create nightly)
+$openbits addfile "$job" "$url/firmware.bin" "$work/downloads/firmware-2.bin" >/dev/null
+echo "\$ openbits list"; $openbits list
+echo "\$ openbits info nightly --verbose"; $openbits info nightly --verbose
+$openbits cancel "$job" >/dev/null
 
 for f in debian-12.iso firmware.bin README.txt; do
     cmp -s "$work/www/$f" "$work/downloads/$f" || { echo "MISMATCH: $f" >&2; exit 1; }

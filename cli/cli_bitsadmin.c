@@ -1,0 +1,87 @@
+/*
+ * cli_bitsadmin.c - bitsadmin's "/switch" spelling, translated into the
+ * subcommands: "/transfer NAME [/download] [/priority P] URL DEST ..."
+ * becomes "transfer --name NAME [--priority P] URL DEST ...", "/info JOB
+ * /verbose" becomes "info JOB --verbose", "/setpriority JOB P" becomes
+ * "setpriority JOB P", and so on. /rawreturn prints bare result codes.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Switches that map to a subcommand of the same name. */
+static const char *const same_name[] = {
+    "create", "addfile", "addfileset", "resume", "suspend", "cancel", "complete", "info",
+    "list", "monitor", "getstate", "geterror", "setpriority", "setdisplayname",
+    "setdescription", "setminretrydelay", "setnoprogresstimeout", "setmaxdownloadtime",
+    "setnotifycmdline", "setnotifyflags", "setcustomheaders", "setproxysettings",
+    "setcredentials", "setsecurityflags", "reset",
+};
+
+int cli_translate_bitsadmin(int argc, char **argv, char ***out_argv, int *raw)
+{
+    char **out = calloc((size_t)argc * 2 + 4, sizeof *out);
+    if (!out)
+        return -1;
+    int n = 0, i = 0;
+    /* Leading modifiers. */
+    while (i < argc && strcasecmp(argv[i], "/rawreturn") == 0) {
+        *raw = 1;
+        i++;
+    }
+    if (i >= argc || argv[i][0] != '/') {
+        fprintf(stderr, "openbits: expected a /SWITCH\n");
+        free(out);
+        return -1;
+    }
+    const char *sw = argv[i++] + 1;
+    if (strcasecmp(sw, "transfer") == 0) {
+        out[n++] = "transfer";
+        if (i < argc) {
+            out[n++] = "--name";
+            out[n++] = argv[i++];
+        }
+        for (; i < argc; i++) {
+            if (strcasecmp(argv[i], "/download") == 0)
+                continue;
+            if (strcasecmp(argv[i], "/priority") == 0 && i + 1 < argc) {
+                out[n++] = "--priority";
+                out[n++] = argv[++i];
+            } else if (strcasecmp(argv[i], "/upload") == 0 ||
+                       strcasecmp(argv[i], "/upload-reply") == 0) {
+                fprintf(stderr, "openbits: upload jobs are not implemented\n");
+                free(out);
+                return -1;
+            } else {
+                out[n++] = argv[i];
+            }
+        }
+    } else {
+        const char *cmd = NULL;
+        for (size_t k = 0; k < sizeof same_name / sizeof same_name[0]; k++) {
+            if (strcasecmp(sw, same_name[k]) == 0)
+                cmd = same_name[k];
+        }
+        if (!cmd) {
+            fprintf(stderr, "openbits: unknown switch /%s\n", sw);
+            free(out);
+            return -1;
+        }
+        out[n++] = (char *)cmd;
+        for (; i < argc; i++) {
+            if (strcasecmp(argv[i], "/verbose") == 0)
+                out[n++] = "--verbose";
+            else if (strcasecmp(argv[i], "/allusers") == 0)
+                continue; /* one user's store: the same list */
+            else if (strcasecmp(argv[i], "/rawreturn") == 0)
+                *raw = 1;
+            else
+                out[n++] = argv[i];
+        }
+    }
+    out[n] = NULL;
+    *out_argv = out;
+    return n;
+}

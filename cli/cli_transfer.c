@@ -1,0 +1,184 @@
+/* cli_transfer.c - `openbits transfer`: create, add, resume, watch, complete. */
+#include "cli.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void human(double bytes, char *out, size_t n)
+{
+    const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+    int u = 0;
+    while (bytes >= 1024 && u < 4) {
+        bytes /= 1024;
+        u++;
+    }
+    snprintf(out, n, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+/* One line per file: a bar on a terminal (redrawn in place), else plain. */
+static int draw_progress(bits_job *job, double started, int tty, int lines_before)
+{
+    if (tty && lines_before)
+        printf("\033[%dA", lines_before); /* back to the first bar */
+    bits_file_enum *fe;
+    bits_file *f;
+    int lines = 0;
+    double secs = now_s() - started;
+    bits_job_progress jp = { .struct_size = sizeof jp };
+    bits_job_get_progress(job, &jp);
+    double rate = secs > 0 ? (double)jp.bytes_transferred / secs : 0;
+    bits_job_enum_files(job, &fe);
+    while (bits_file_enum_next(fe, 1, &f, NULL) == BITS_S_OK) {
+        char *local = NULL;
+        bits_file_progress p = { .struct_size = sizeof p };
+        bits_file_get_local_name(f, &local);
+        bits_file_get_progress(f, &p);
+        const char *base = local ? strrchr(local, '/') : NULL;
+        base = base ? base + 1 : (local ? local : "?");
+        char done[32], total[32], speed[32];
+        human((double)p.bytes_transferred, done, sizeof done);
+        human(p.bytes_total == BG_SIZE_UNKNOWN ? 0 : (double)p.bytes_total, total, sizeof total);
+        human(rate, speed, sizeof speed);
+        int pct = p.bytes_total && p.bytes_total != BG_SIZE_UNKNOWN
+                      ? (int)(100.0 * (double)p.bytes_transferred / (double)p.bytes_total)
+                      : (p.bytes_total == 0 ? 100 : 0);
+        if (tty) {
+            int width = 24, fill = pct * width / 100;
+            double left = rate > 0 && p.bytes_total != BG_SIZE_UNKNOWN
+                              ? (double)(p.bytes_total - p.bytes_transferred) / rate
+                              : 0;
+            printf("\033[2K%-24.24s [%.*s%*s] %3d%% %10s/%-10s %10s/s ETA %4.0fs\n", base, fill,
+                   "########################", width - fill, "", pct, done, total, speed, left);
+        } else {
+            printf("%s: %d%% %s of %s, %s/s\n", base, pct, done,
+                   p.bytes_total == BG_SIZE_UNKNOWN ? "?" : total, speed);
+        }
+        bits_free(local);
+        bits_file_release(f);
+        lines++;
+    }
+    bits_file_enum_free(fe);
+    fflush(stdout);
+    return lines;
+}
+
+int cli_transfer(cli *c, const char *name, int priority, int nargs, char **pairs)
+{
+    if (nargs == 0 || nargs % 2) {
+        fprintf(stderr, "usage: openbits transfer [--name NAME] [--priority P] URL DEST ...\n");
+        return EXIT_USAGE;
+    }
+    int rc = cli_open(c);
+    if (rc != EXIT_OK)
+        return rc;
+    bits_guid id;
+    bits_job *job;
+    bits_hresult hr = bits_manager_create_job(c->mgr, name ? name : "openbits transfer",
+                                              BG_JOB_TYPE_DOWNLOAD, &id, &job);
+    if (bits_failed(hr))
+        return cli_fail("create", hr);
+    if (priority >= 0 && bits_failed(hr = bits_job_set_priority(job, (uint32_t)priority)))
+        rc = cli_fail("priority", hr);
+    for (int i = 0; rc == EXIT_OK && i < nargs; i += 2) {
+        hr = bits_job_add_file(job, pairs[i], pairs[i + 1]);
+        if (bits_failed(hr)) {
+            fprintf(stderr, "openbits: %s -> %s\n", pairs[i], pairs[i + 1]);
+            rc = cli_fail("addfile", hr);
+        }
+    }
+    const char *limit = getenv("OPENBITS_MAX_BANDWIDTH");
+    if (rc == EXIT_OK && limit)
+        bits_job_set_max_bandwidth(job, strtoull(limit, NULL, 10));
+    if (rc == EXIT_OK && bits_failed(hr = bits_job_resume(job)))
+        rc = cli_fail("resume", hr);
+    if (rc != EXIT_OK) {
+        bits_job_cancel(job);
+        bits_job_release(job);
+        return rc;
+    }
+    char *gid = NULL;
+    bits_guid_to_string(&id, &gid);
+    if (!c->quiet && !c->json)
+        printf("job %s\n", gid);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    int tty = isatty(fileno(stdout)) && !c->json && !c->quiet;
+    double started = now_s(), last = 0;
+    int lines = 0;
+    uint32_t state = 0, shown = 99;
+    for (;;) {
+        bits_job_get_state(job, &state);
+        if (interrupted) {
+            bits_job_suspend(job);
+            fprintf(stderr, "\nopenbits: interrupted; the job is SUSPENDED. Continue with:\n"
+                            "  openbits%s%s resume %s\n",
+                    c->store ? " --store " : "", c->store ? c->store : "", gid);
+            rc = EXIT_INTERRUPTED;
+            break;
+        }
+        if (state != shown && !c->quiet && !c->json && !tty) {
+            printf("state %s\n", cli_state_name(state));
+            shown = state;
+        }
+        if (!c->quiet && !c->json && (now_s() - last >= (tty ? 0.2 : 1.0) ||
+                                      state == BG_JOB_STATE_TRANSFERRED)) {
+            lines = draw_progress(job, started, tty, lines);
+            last = now_s();
+        }
+        if (state == BG_JOB_STATE_TRANSFERRED) {
+            hr = bits_job_complete(job);
+            rc = bits_failed(hr) ? cli_fail("complete", hr) : EXIT_OK;
+            break;
+        }
+        if (state == BG_JOB_STATE_ERROR) {
+            bits_error *err;
+            if (bits_job_get_error(job, &err) == BITS_S_OK) {
+                uint32_t ctx;
+                bits_hresult code;
+                char *desc = NULL;
+                bits_error_get_error(err, &ctx, &code);
+                bits_error_get_description(err, &desc);
+                fprintf(stderr, "openbits: %s (0x%08X): %s\n", bits_hresult_name(code),
+                        (unsigned)code, desc ? desc : "");
+                bits_free(desc);
+                bits_error_free(err);
+            }
+            rc = EXIT_JOB_ERROR;
+            break;
+        }
+        if (state == BG_JOB_STATE_CANCELLED) {
+            rc = EXIT_CANCELLED;
+            break;
+        }
+        struct timespec ts = { 0, 20 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    if (c->json) {
+        bits_job_get_state(job, &state);
+        printf("{\"id\": \"%s\", \"state\": \"%s\", \"exit\": %d}\n", gid, cli_state_name(state), rc);
+    }
+    bits_free(gid);
+    bits_job_release(job);
+    return rc;
+}
