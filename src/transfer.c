@@ -223,7 +223,9 @@ static size_t admit_body_locked(transfer *t, size_t n)
         fail_with(t, f, NULL);
         return 0;
     }
-    if (!engine_take_tokens_locked(job, n)) {
+    /* libcurl cannot resume a paused file:// read, and a local copy uses no
+     * network: bandwidth caps apply to HTTP(S) only. */
+    if (!t->is_file_protocol && !engine_take_tokens_locked(job, n)) {
         t->paused = 1;
         return CURL_WRITEFUNC_PAUSE;
     }

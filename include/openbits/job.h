@@ -335,7 +335,8 @@ BITS_API bits_hresult bits_job_get_security_flags(bits_job *job, uint32_t *out_f
 
 /** Caps the job's download rate in bytes per second (0 = unlimited, the
  * default); takes effect at once, also mid-transfer. The manager-wide cap
- * (BITS_LIMIT_MAX_BANDWIDTH) applies on top. @return BITS_S_OK;
+ * (BITS_LIMIT_MAX_BANDWIDTH) applies on top. Local copies (file:// and
+ * paths) use no network and are not capped. @return BITS_S_OK;
  * BG_E_INVALID_STATE. */
 BITS_API bits_hresult bits_job_set_max_bandwidth(bits_job *job, uint64_t bytes_per_second);
 /** The job's rate cap (0 = unlimited). @return BITS_S_OK;
