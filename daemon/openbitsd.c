@@ -8,7 +8,9 @@
  * program; of all the processes that have the store open, the one holding
  * its engine lock transfers, and openbitsd is simply the one that stays.
  * SIGTERM or SIGINT close the store cleanly (transfers stop with their
- * bytes kept). Meant to run as a systemd user service (openbitsd.service).
+ * bytes checkpointed); SIGHUP closes and reopens it (after a store was
+ * moved or restored). Logs go to stderr (the journal under systemd). Meant
+ * to run as a systemd user service (openbitsd.service).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -18,12 +20,24 @@
 
 #include <openbits/openbits.h>
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reopen_requested;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stop_requested = 1;
+    if (sig == SIGHUP)
+        reopen_requested = 1;
+    else
+        stop_requested = 1;
+}
+
+static bits_hresult open_store(const char *store, bits_manager **mgr)
+{
+    bits_hresult hr = bits_manager_open(store, 0, mgr);
+    if (bits_failed(hr))
+        fprintf(stderr, "openbitsd: cannot open the store %s: %s (0x%08X): %s\n",
+                store ? store : "(default)", bits_hresult_name(hr), (unsigned)hr,
+                bits_hresult_message(hr));
+    return hr;
 }
 
 int main(int argc, char **argv)
@@ -45,20 +59,24 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 
     bits_manager *mgr;
-    bits_hresult hr = bits_manager_open(store, 0, &mgr);
-    if (bits_failed(hr)) {
-        fprintf(stderr, "openbitsd: cannot open the store %s: %s (0x%08X): %s\n",
-                store ? store : "(default)", bits_hresult_name(hr), (unsigned)hr,
-                bits_hresult_message(hr));
+    if (bits_failed(open_store(store, &mgr)))
         return 1;
-    }
     fprintf(stderr, "openbitsd %s: serving %s\n", bits_version_string(),
             store ? store : "the default store");
-    /* The library's threads do the work; this one only waits for a signal. */
-    while (!stop_requested)
+    /* The library's threads do the work; this one only waits for signals. */
+    while (!stop_requested) {
         pause();
+        if (reopen_requested && !stop_requested) {
+            reopen_requested = 0;
+            bits_manager_close(mgr);
+            if (bits_failed(open_store(store, &mgr)))
+                return 1;
+            fprintf(stderr, "openbitsd: reopened the store\n");
+        }
+    }
     bits_manager_close(mgr);
     fprintf(stderr, "openbitsd: stopped\n");
     return 0;

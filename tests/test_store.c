@@ -637,6 +637,9 @@ static void test_daemon_finishes_jobs_of_departed_programs(void **unused)
     bits_job_release(job);
     bits_manager_close(m);
 
+    kill(pid, SIGHUP); /* reopens the store and keeps serving */
+    usleep(300000);
+    assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);
     kill(pid, SIGTERM);
     int status = 0;
     waitpid(pid, &status, 0);
