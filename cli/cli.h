@@ -22,6 +22,7 @@ typedef struct cli {
     int json;                 /* --json */
     int quiet;                /* --quiet */
     int raw;                  /* bitsadmin /rawreturn */
+    int all_users;            /* list --all (root: every user's jobs) */
     bits_manager *mgr;
 } cli;
 

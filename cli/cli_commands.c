@@ -305,7 +305,7 @@ static int cmd_create(cli *c, int argc, char **argv)
 static int for_each_job(cli *c, int (*fn)(cli *, bits_job *, void *), void *data)
 {
     bits_job_enum *e;
-    bits_hresult hr = bits_manager_enum_jobs(c->mgr, 0, &e);
+    bits_hresult hr = bits_manager_enum_jobs(c->mgr, c->all_users ? BG_JOB_ENUM_ALL_USERS : 0, &e);
     if (bits_failed(hr))
         return cli_fail("list", hr);
     bits_job *job;
@@ -320,23 +320,33 @@ static int for_each_job(cli *c, int (*fn)(cli *, bits_job *, void *), void *data
     return rc;
 }
 
+typedef struct list_opts {
+    int first;
+    int verbose;
+} list_opts;
+
 static int print_one(cli *c, bits_job *job, void *data)
 {
-    int *first = data;
-    if (c->json && !*first)
+    list_opts *o = data;
+    if (c->json && !o->first)
         fputs(", ", stdout);
-    *first = 0;
-    cli_print_job(c, job, 0);
+    o->first = 0;
+    cli_print_job(c, job, o->verbose);
     return EXIT_OK;
 }
 
 static int cmd_list(cli *c, int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    int first = 1;
+    list_opts o = { 1, 0 };
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0)
+            o.verbose = 1;
+        else if (strcmp(argv[i], "--all") == 0)
+            c->all_users = 1;
+    }
     if (c->json)
         fputs("[", stdout);
-    int rc = for_each_job(c, print_one, &first);
+    int rc = for_each_job(c, print_one, &o);
     if (c->json)
         fputs("]\n", stdout);
     return rc;
@@ -393,7 +403,7 @@ static const command commands[] = {
     { "cancel", 0, 0, cmd_cancel, NULL, "cancel JOB" },
     { "complete", 0, 0, cmd_complete, NULL, "complete JOB" },
     { "info", 0, 1, cmd_info, NULL, "info JOB [--verbose]" },
-    { "list", 0, 1, NULL, cmd_list, "list [--all]" },
+    { "list", 0, 2, NULL, cmd_list, "list [--all] [--verbose]" },
     { "monitor", 0, 2, NULL, cmd_monitor, "monitor [--count N]" },
     { "getstate", 0, 0, cmd_getstate, NULL, "getstate JOB" },
     { "geterror", 0, 0, cmd_geterror, NULL, "geterror JOB" },

@@ -51,6 +51,17 @@ int main(int argc, char **argv)
         cli_usage(stderr);
         return EXIT_USAGE;
     }
+    /* --json and --quiet may also follow the command ("openbits list --json"). */
+    int kept = i;
+    for (int k = i; k < argc; k++) {
+        if (strcmp(argv[k], "--json") == 0)
+            c.json = 1;
+        else if (strcmp(argv[k], "--quiet") == 0)
+            c.quiet = 1;
+        else
+            argv[kept++] = argv[k];
+    }
+    argc = kept;
     char **args = argv + i, **translated = NULL;
     int nargs = argc - i;
     if (args[0][0] == '/') {

@@ -69,7 +69,7 @@ def test_json_outputs_have_documented_keys(run, server, www, dest):
     info = json.loads(run("--json", "info", job_id, "--verbose", check=0).stdout)
     assert JOB_KEYS <= set(info) and info["state"] == "SUSPENDED"
     assert info["files"][0]["remote_name"] == server.url("/j.bin")
-    listed = json.loads(run("--json", "list", check=0).stdout)
+    listed = json.loads(run("list", "--json", check=0).stdout)  # --json after the command too
     assert [j["id"] for j in listed] == [job_id] and JOB_KEYS <= set(listed[0])
     assert json.loads(run("--json", "getstate", job_id, check=0).stdout) == {
         "state": "SUSPENDED", "value": 3}
