@@ -32,6 +32,10 @@ typedef struct cli {
  * Sets *raw for /rawreturn. Exposed for tests. */
 int cli_translate_bitsadmin(int argc, char **argv, char ***out_argv, int *raw);
 
+/* A destination as the library wants it: absolute. A relative @p path is
+ * taken from the current directory. Returns a new string (free()). */
+char *cli_absolute_path(const char *path);
+
 /* Opens cli->mgr; prints the error and returns EXIT_FAILED when it cannot. */
 int cli_open(cli *c);
 

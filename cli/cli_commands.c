@@ -102,7 +102,10 @@ static int cmd_complete(cli *c, bits_job *job, int argc, char **argv)
 static int cmd_addfile(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc;
-    return report(c, "addfile", bits_job_add_file(job, argv[0], argv[1]));
+    char *dest = cli_absolute_path(argv[1]);
+    bits_hresult hr = bits_job_add_file(job, argv[0], dest);
+    free(dest);
+    return report(c, "addfile", hr);
 }
 
 static int cmd_addfileset(cli *c, bits_job *job, int argc, char **argv)
@@ -118,6 +121,10 @@ static int cmd_addfileset(cli *c, bits_job *job, int argc, char **argv)
     uint32_t n = 0;
     while (n < 256 && fgets(line, sizeof line, f)) {
         if (sscanf(line, "%4095s %4095s", remote[n], local[n]) == 2) {
+            char *abs_path = cli_absolute_path(local[n]);
+            if (abs_path)
+                snprintf(local[n], sizeof local[n], "%s", abs_path);
+            free(abs_path);
             infos[n].remote_name = remote[n];
             infos[n].local_name = local[n];
             n++;

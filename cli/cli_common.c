@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const state_names[] = { "QUEUED", "CONNECTING", "TRANSFERRING",
                                            "SUSPENDED", "ERROR", "TRANSIENT_ERROR",
@@ -18,6 +19,20 @@ int cli_fail(const char *what, bits_hresult hr)
     fprintf(stderr, "openbits: %s: %s (0x%08X): %s\n", what, bits_hresult_name(hr),
             (unsigned)hr, bits_hresult_message(hr));
     return EXIT_FAILED;
+}
+
+char *cli_absolute_path(const char *path)
+{
+    if (path[0] == '/')
+        return strdup(path);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        return strdup(path); /* the library will say it is not absolute */
+    size_t n = strlen(cwd) + strlen(path) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/%s", cwd, strncmp(path, "./", 2) == 0 ? path + 2 : path);
+    return out;
 }
 
 int cli_open(cli *c)

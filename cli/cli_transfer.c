@@ -98,7 +98,9 @@ int cli_transfer(cli *c, const char *name, int priority, int nargs, char **pairs
     if (priority >= 0 && bits_failed(hr = bits_job_set_priority(job, (uint32_t)priority)))
         rc = cli_fail("priority", hr);
     for (int i = 0; rc == EXIT_OK && i < nargs; i += 2) {
-        hr = bits_job_add_file(job, pairs[i], pairs[i + 1]);
+        char *dest = cli_absolute_path(pairs[i + 1]);
+        hr = bits_job_add_file(job, pairs[i], dest);
+        free(dest);
         if (bits_failed(hr)) {
             fprintf(stderr, "openbits: %s -> %s\n", pairs[i], pairs[i + 1]);
             rc = cli_fail("addfile", hr);

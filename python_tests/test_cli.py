@@ -57,6 +57,14 @@ def test_transfer_success_and_plain_progress(run, server, www, dest):
     assert "\033[" not in p.stdout
 
 
+def test_relative_destination(run, server, www, dest):
+    data = make_file(www, "rel.bin", 1234)
+    p = subprocess.run([CLI, "--store", run.store, "transfer", server.url("/rel.bin"),
+                        "./rel.bin"], cwd=str(dest), capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert (dest / "rel.bin").read_bytes() == data
+
+
 def test_transfer_404_exit_code_and_message(run, server, dest):
     p = run("transfer", server.url("/missing"), str(dest / "x"), check=1)
     assert "BG_E_HTTP_ERROR_404 (0x80190194)" in p.stderr
