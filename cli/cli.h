@@ -43,6 +43,10 @@ int cli_open(cli *c);
  * lists the matches. Returns a new reference, or NULL after printing. */
 bits_job *cli_find_job(cli *c, const char *name_or_id);
 
+/* Prints the job's error as "<prefix>NAME (0xHHHHHHHH): description" to
+ * @p out, when it has one. */
+void cli_print_job_error(FILE *out, const char *prefix, bits_job *job);
+
 /* Prints a failed call: "NAME (0xHHHHHHHH): message". Returns EXIT_FAILED. */
 int cli_fail(const char *what, bits_hresult hr);
 

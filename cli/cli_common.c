@@ -35,6 +35,22 @@ char *cli_absolute_path(const char *path)
     return out;
 }
 
+void cli_print_job_error(FILE *out, const char *prefix, bits_job *job)
+{
+    bits_error *err;
+    if (bits_job_get_error(job, &err) != BITS_S_OK)
+        return;
+    uint32_t ctx;
+    bits_hresult code;
+    char *desc = NULL;
+    bits_error_get_error(err, &ctx, &code);
+    bits_error_get_description(err, &desc);
+    fprintf(out, "%s%s (0x%08X): %s\n", prefix, bits_hresult_name(code), (unsigned)code,
+            desc ? desc : "");
+    bits_free(desc);
+    bits_error_free(err);
+}
+
 int cli_open(cli *c)
 {
     bits_hresult hr = bits_manager_open(c->store, 0, &c->mgr);
@@ -193,20 +209,8 @@ void cli_print_job(cli *c, bits_job *job, int verbose)
         bits_file_enum_free(fe);
         if (c->json)
             fputc(']', stdout);
-        if (!c->json && (state == BG_JOB_STATE_ERROR || state == BG_JOB_STATE_TRANSIENT_ERROR)) {
-            bits_error *err;
-            if (bits_job_get_error(job, &err) == BITS_S_OK) {
-                uint32_t ctx;
-                bits_hresult code;
-                char *desc = NULL;
-                bits_error_get_error(err, &ctx, &code);
-                bits_error_get_description(err, &desc);
-                printf("  error %s (0x%08X): %s\n", bits_hresult_name(code), (unsigned)code,
-                       desc ? desc : "");
-                bits_free(desc);
-                bits_error_free(err);
-            }
-        }
+        if (!c->json)
+            cli_print_job_error(stdout, "  error ", job);
     }
     if (c->json)
         fputs("}\n", stdout);

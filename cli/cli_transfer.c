@@ -154,18 +154,7 @@ int cli_transfer(cli *c, const char *name, int priority, int nargs, char **pairs
             break;
         }
         if (state == BG_JOB_STATE_ERROR) {
-            bits_error *err;
-            if (bits_job_get_error(job, &err) == BITS_S_OK) {
-                uint32_t ctx;
-                bits_hresult code;
-                char *desc = NULL;
-                bits_error_get_error(err, &ctx, &code);
-                bits_error_get_description(err, &desc);
-                fprintf(stderr, "openbits: %s (0x%08X): %s\n", bits_hresult_name(code),
-                        (unsigned)code, desc ? desc : "");
-                bits_free(desc);
-                bits_error_free(err);
-            }
+            cli_print_job_error(stderr, "openbits: ", job);
             rc = EXIT_JOB_ERROR;
             break;
         }
