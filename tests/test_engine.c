@@ -947,6 +947,35 @@ static void test_failed_move_keeps_job_transferred(void **state)
     free(src1), free(src2), free(d1), free(d2), free(inside);
 }
 
+/* A symlink planted at the destination is replaced, never followed:
+ * Complete renames inside the directory, so the link's target stays. */
+static void test_symlink_at_destination_is_not_followed(void **state)
+{
+    (void)state;
+    char *src = serve("link.bin", 4000, 44), *d = dl_path("link.bin");
+    char *victim = ts_path_join(E.dir, "victim.txt");
+    FILE *f = fopen(victim, "w");
+    fputs("precious", f);
+    fclose(f);
+    assert_int_equal(symlink(victim, d), 0);
+    bits_job *job = new_job("symlink");
+    add(job, "link.bin", d);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    struct stat st;
+    assert_int_equal(lstat(d, &st), 0);
+    assert_true(S_ISREG(st.st_mode)); /* the link itself was replaced */
+    assert_true(ts_files_equal(src, d));
+    char buf[16] = "";
+    f = fopen(victim, "r");
+    assert_non_null(fgets(buf, sizeof buf, f));
+    fclose(f);
+    assert_string_equal(buf, "precious");
+    bits_job_release(job);
+    free(src), free(d), free(victim);
+}
+
 /* HTTPS: a server signed by an unknown CA is refused by default; trusting
  * the CA, or the job's IGNORE_UNKNOWN_CA flag, lets the transfer through. */
 static void test_https_verification(void **state)
@@ -1099,6 +1128,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_files_in_flight, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_https_verification, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_redirect_policies, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_symlink_at_destination_is_not_followed, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_proxy_settings, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_failed_move_keeps_job_transferred, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_is_honoured, test_setup, test_teardown),
