@@ -107,3 +107,53 @@ def test_transferred_file_is_identical_after_complete(manager, server, dest, www
     assert not (dest / "exact.bin").exists()
     assert job.complete() == openbits.BITS_S_OK
     assert (dest / "exact.bin").read_bytes() == data
+
+
+# ---- every call in every state (spec 1.3), through the binding ------------
+
+FINAL = {JobState.ACKNOWLEDGED, JobState.CANCELLED}
+ACTIVE = {JobState.QUEUED, JobState.CONNECTING, JobState.TRANSFERRING,
+          JobState.TRANSIENT_ERROR}
+
+
+def _expected_after(call, state):
+    """The state(s) the spec allows after `call` succeeded in `state`."""
+    if call == "suspend":
+        return {JobState.TRANSFERRED} if state is JobState.TRANSFERRED else {JobState.SUSPENDED}
+    if call == "cancel":
+        return {JobState.CANCELLED}
+    if call == "complete":
+        return {JobState.ACKNOWLEDGED}
+    if call == "resume":
+        if state is JobState.TRANSFERRED:
+            return {JobState.TRANSFERRED}  # no new files: a no-op
+        return ACTIVE | {JobState.TRANSFERRED}  # it may already be running or done
+    return None  # add_file / a setter: the state is not the point
+
+
+CALLS = ["resume", "suspend", "cancel", "complete", "add_file", "set_display_name"]
+
+
+@pytest.mark.parametrize("call", CALLS)
+@pytest.mark.parametrize("state", list(JobState), ids=lambda s: s.name)
+def test_call_in_state(state, call, manager, server, dest):
+    job = reach(state, manager, server, dest)
+    before = job.state
+    actions = {
+        "resume": job.resume, "suspend": job.suspend, "cancel": job.cancel,
+        "complete": job.complete,
+        "add_file": lambda: job.add_file(server.url("/extra.bin"), str(dest / "extra.bin")),
+        "set_display_name": lambda: setattr(job, "display_name", "renamed"),
+    }
+    if before in FINAL:
+        with pytest.raises(openbits.InvalidStateError) as info:
+            actions[call]()
+        assert info.value.hresult == 0x80200002
+        assert job.state is before
+        return
+    result = actions[call]()
+    if result is not None:
+        assert result >= 0  # success codes (S_OK, BG_S_PARTIAL_COMPLETE ...)
+    allowed = _expected_after(call, before)
+    if allowed is not None:
+        assert job.state in allowed, (before, call, job.state)
