@@ -947,6 +947,44 @@ static void test_failed_move_keeps_job_transferred(void **state)
     free(src1), free(src2), free(d1), free(d2), free(inside);
 }
 
+/* The server process restarts between requests (same files, new port):
+ * the job resumes against it with Range and the file ends identical. */
+static void test_server_restart_between_requests(void **state)
+{
+    (void)state;
+    char *src = serve("restart.bin", 6 << 20, 45), *d = dl_path("restart.bin");
+    ts_server second;
+    ts_server_start(&second, E.www); /* a second process over the same files */
+    bits_job *job = new_job("restart");
+    char *first_url = ts_server_url(&second, "/restart.bin");
+    assert_hr_equal(bits_job_add_file(job, first_url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 2 << 20), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    wait_bytes(job, 1 << 20, 20);
+    assert_hr_equal(bits_job_suspend(job), BITS_S_OK);
+    ts_server_stop(&second);
+    ts_server_start(&second, E.www); /* restarted: another port */
+    char *new_url = ts_server_url(&second, "/restart.bin");
+    bits_file_enum *fe;
+    bits_file *f;
+    assert_hr_equal(bits_job_enum_files(job, &fe), BITS_S_OK);
+    assert_hr_equal(bits_file_enum_next(fe, 1, &f, NULL), BITS_S_OK);
+    assert_hr_equal(bits_file_set_remote_name(f, new_url), BITS_S_OK);
+    bits_file_release(f);
+    bits_file_enum_free(fe);
+    assert_hr_equal(bits_job_set_max_bandwidth(job, 0), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_TRANSFERRED);
+    char *stats = ts_server_stats(&second);
+    assert_non_null(strstr(stats, "bytes=")); /* resumed, not restarted */
+    free(stats);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    ts_server_stop(&second);
+    free(src), free(d), free(first_url), free(new_url);
+}
+
 /* A symlink planted at the destination is replaced, never followed:
  * Complete renames inside the directory, so the link's target stays. */
 static void test_symlink_at_destination_is_not_followed(void **state)
@@ -1128,6 +1166,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_files_in_flight, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_https_verification, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_redirect_policies, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_server_restart_between_requests, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_symlink_at_destination_is_not_followed, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_proxy_settings, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_failed_move_keeps_job_transferred, test_setup, test_teardown),

@@ -312,6 +312,59 @@ static void test_kill_9_at_random_points(void **unused)
     free(www), free(src), free(d), free(url), free(seen_path);
 }
 
+/* The last byte arrived but the process died before the file was marked
+ * done: the resumed request asks for bytes=SIZE-, the server answers 416
+ * with the same size, and the file counts as transferred, unchanged. */
+static void test_416_on_a_finished_file(void **unused)
+{
+    (void)unused;
+    char *www = ts_path_join(g_dir, "www");
+    mkdir(www, 0755);
+    char *src = ts_path_join(www, "done.bin"), *d = ts_path_join(g_dir, "done.bin");
+    ts_write_file(src, 500000, 11);
+    ts_server srv;
+    ts_server_start(&srv, www);
+    char *url = ts_server_url(&srv, "/done.bin");
+    bits_manager *m = open_store();
+    bits_job *job;
+    bits_guid id;
+    assert_hr_equal(bits_manager_create_job(m, "almost", 0, &id, &job), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    double end = now_s() + 20;
+    while (state_of(job) != BG_JOB_STATE_TRANSFERRED && now_s() < end)
+        usleep(10000);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    bits_job_release(job);
+    bits_manager_close(m);
+
+    /* What a crash between the last byte and "file done" leaves. */
+    char *db = ts_path_join(g_store, "openbits.db");
+    sqlite3 *h;
+    char sql[300];
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE files SET transferred = 0; UPDATE jobs SET state = %u;",
+             BG_JOB_STATE_TRANSFERRING);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+
+    m = open_store();
+    job = only_job(m, 1);
+    end = now_s() + 20;
+    while (state_of(job) != BG_JOB_STATE_TRANSFERRED && now_s() < end)
+        usleep(10000);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    char *stats = ts_server_stats(&srv);
+    assert_non_null(strstr(stats, "bytes=500000-")); /* asked only for what was missing */
+    free(stats);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    bits_manager_close(m);
+    ts_server_stop(&srv);
+    free(www), free(src), free(d), free(url), free(db);
+}
+
 /* Another process holds the engine and dies: a manager still open here
  * takes over and finishes the transfer. */
 static void test_engine_takeover(void **unused)
@@ -656,6 +709,7 @@ int main(void)
         T(test_reopen_restores_everything),
         T(test_kill_9_at_random_points),
         T(test_engine_takeover),
+        T(test_416_on_a_finished_file),
         T(test_two_processes_share_a_store),
         T(test_corrupt_store_is_refused_untouched),
         T(test_newer_schema_is_refused),
