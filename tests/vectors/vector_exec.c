@@ -1,0 +1,503 @@
+/*
+ * vector_exec.c - executes vector steps against a backend (vector_exec.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "vector_exec.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The most handles an array out-parameter may ask for. */
+#define MAX_CELT 1024u
+
+typedef enum { VB_INT, VB_STR, VB_HANDLE } binding_kind;
+
+typedef struct {
+    char *name;
+    binding_kind kind;
+    uint64_t num;
+    char *str; /* VB_STR; NULL for a null string */
+    void *ptr; /* VB_HANDLE */
+    char handle[16];
+} binding;
+
+typedef struct {
+    const char *path;
+    const vector_sigs *sigs;
+    const vector_backend *backend;
+    const char *tmpdir;
+    binding *bindings;
+    size_t nbindings;
+    const vector_step *step; /* for messages */
+} run;
+
+/* Per-call storage: converted arguments and out-slots. */
+typedef struct {
+    vector_word args[VECTOR_MAX_PARAMS];
+    char *strings[VECTOR_MAX_PARAMS];
+    unsigned char guids[VECTOR_MAX_PARAMS][16];
+    uint32_t u32[VECTOR_MAX_PARAMS];
+    uint64_t u64[VECTOR_MAX_PARAMS];
+    char *str[VECTOR_MAX_PARAMS];
+    void *handle[VECTOR_MAX_PARAMS];
+    void **array[VECTOR_MAX_PARAMS];
+    size_t array_len[VECTOR_MAX_PARAMS];
+    int is_out[VECTOR_MAX_PARAMS]; /* an "out" token (not NULL) */
+} call_frame;
+
+static int mismatch(run *r, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s:%u: %s: ", r->path, r->step->line, r->step->call);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* ---- calls the executor makes for itself --------------------------------- */
+
+static int call_named(run *r, const char *name, vector_word *args, vector_word *ret)
+{
+    const vector_sig *sig = vector_sigs_find(r->sigs, name);
+    vector_word ignored;
+    if (!sig)
+        return mismatch(r, "the signature table lacks %s", name);
+    return r->backend->call(r->backend->ctx, sig, args, ret ? ret : &ignored);
+}
+
+static void lib_free(run *r, void *p)
+{
+    vector_word a[1] = { { .p = p } };
+    if (p)
+        call_named(r, "bits_free", a, NULL);
+}
+
+static const char *lib_code_name(run *r, uint32_t code)
+{
+    vector_word a[1] = { { .u = code } }, ret = { 0 };
+    if (call_named(r, "bits_hresult_name", a, &ret) != 0 || !ret.p)
+        return "?";
+    return ret.p;
+}
+
+static void lib_release(run *r, const char *handle_type, void *p)
+{
+    const vector_sig *sig = vector_sigs_release_for(r->sigs, handle_type);
+    vector_word a[1] = { { .p = p } }, ret;
+    if (!p)
+        return;
+    if (!sig)
+        mismatch(r, "no release function for %s", handle_type);
+    else
+        r->backend->call(r->backend->ctx, sig, a, &ret);
+}
+
+/* The "{...}" text of a GUID, as a malloc'd string, or NULL. */
+static char *lib_guid_text(run *r, unsigned char *guid)
+{
+    char *text = NULL;
+    vector_word a[2] = { { .p = guid }, { .p = &text } }, ret = { 0 };
+    if (call_named(r, "bits_guid_to_string", a, &ret) != 0 || (int32_t)(uint32_t)ret.u < 0)
+        return NULL;
+    char *copy = text ? strdup(text) : NULL;
+    lib_free(r, text);
+    return copy;
+}
+
+static int lib_guid_parse(run *r, const char *text, unsigned char *guid)
+{
+    vector_word a[2] = { { .p = (void *)text }, { .p = guid } }, ret = { 0 };
+    if (call_named(r, "bits_guid_from_string", a, &ret) != 0 || (uint32_t)ret.u != 0)
+        return mismatch(r, "'%s' is not a GUID", text);
+    return 0;
+}
+
+/* ---- names and strings ------------------------------------------------------ */
+
+static binding *find_binding(run *r, const char *name)
+{
+    for (size_t i = 0; i < r->nbindings; i++)
+        if (strcmp(r->bindings[i].name, name) == 0)
+            return &r->bindings[i];
+    return NULL;
+}
+
+/* A binding named @p name of @p kind, created or emptied for reuse; NULL
+ * (reported) when out of memory. */
+static binding *new_binding(run *r, const char *name, binding_kind kind)
+{
+    binding *b = find_binding(r, name);
+    if (b) {
+        free(b->str);
+    } else {
+        binding *bigger = realloc(r->bindings, (r->nbindings + 1) * sizeof *bigger);
+        if (!bigger) {
+            mismatch(r, "out of memory");
+            return NULL;
+        }
+        r->bindings = bigger;
+        b = &r->bindings[r->nbindings++];
+        b->name = strdup(name);
+        if (!b->name) {
+            r->nbindings--;
+            mismatch(r, "out of memory");
+            return NULL;
+        }
+    }
+    char *keep = b->name;
+    memset(b, 0, sizeof *b);
+    b->name = keep;
+    b->kind = kind;
+    return b;
+}
+
+static binding *ref(run *r, const vector_tok *t, binding_kind kind)
+{
+    binding *b = find_binding(r, t->text);
+    if (!b)
+        mismatch(r, "$%s is not bound", t->text);
+    else if (b->kind != kind) {
+        mismatch(r, "$%s is bound to a value of another type", t->text);
+        b = NULL;
+    }
+    return b;
+}
+
+/* The string of a STR token with every "$TMP" replaced (malloc'd). */
+static char *expand(run *r, const vector_tok *t)
+{
+    size_t tl = strlen(r->tmpdir), n = 0;
+    for (const char *p = t->text; (p = strstr(p, "$TMP")); p += 4)
+        n++;
+    char *out = malloc(t->len + n * tl + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < t->len;) {
+        if (t->len - i >= 4 && memcmp(t->text + i, "$TMP", 4) == 0) {
+            memcpy(o, r->tmpdir, tl);
+            o += tl;
+            i += 4;
+        } else {
+            *o++ = t->text[i++];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* ---- arguments ------------------------------------------------------------- */
+
+static int integer_arg(run *r, const vector_tok *t, uint64_t max, uint64_t *out)
+{
+    const binding *b = NULL;
+    if (t->kind == VTOK_REF && !(b = ref(r, t, VB_INT)))
+        return -1;
+    if (t->kind != VTOK_INT && !b)
+        return mismatch(r, "an integer is expected");
+    *out = b ? b->num : t->num;
+    if (*out > max)
+        return mismatch(r, "%" PRIu64 " is out of range", *out);
+    return 0;
+}
+
+/* A string argument: a literal, NULL or a bound string. */
+static int string_arg(run *r, const vector_tok *t, char **out)
+{
+    const binding *b;
+    *out = NULL;
+    if (t->kind == VTOK_NULL)
+        return 0;
+    if (t->kind == VTOK_STR)
+        return (*out = expand(r, t)) ? 0 : mismatch(r, "out of memory");
+    if (t->kind == VTOK_REF && (b = ref(r, t, VB_STR)))
+        return !b->str || (*out = strdup(b->str)) ? 0 : mismatch(r, "out of memory");
+    return t->kind == VTOK_REF ? -1 : mismatch(r, "a string is expected");
+}
+
+static int build_arg(run *r, const vector_type *type, const vector_tok *t, size_t i,
+                     call_frame *f)
+{
+    vector_word *a = &f->args[i];
+    const binding *b;
+    switch (type->kind) {
+    case VT_HRESULT:
+    case VT_U32:
+        return integer_arg(r, t, UINT32_MAX, &a->u);
+    case VT_U64:
+        return integer_arg(r, t, UINT64_MAX, &a->u);
+    case VT_STR:
+        if (string_arg(r, t, &f->strings[i]) != 0)
+            return -1;
+        a->p = f->strings[i];
+        return 0;
+    case VT_GUID:
+        if (string_arg(r, t, &f->strings[i]) != 0)
+            return -1;
+        if (!f->strings[i]) {
+            a->p = NULL;
+            return 0;
+        }
+        a->p = f->guids[i];
+        return lib_guid_parse(r, f->strings[i], f->guids[i]);
+    case VT_PTR:
+        a->p = NULL;
+        return t->kind == VTOK_NULL ? 0 : mismatch(r, "only NULL is a valid pointer here");
+    case VT_HANDLE:
+        a->p = NULL;
+        if (t->kind == VTOK_NULL)
+            return 0;
+        if (t->kind != VTOK_REF)
+            return mismatch(r, "a $handle or NULL is expected");
+        if (!(b = ref(r, t, VB_HANDLE)))
+            return -1;
+        if (strcmp(b->handle, type->handle) != 0)
+            return mismatch(r, "$%s is a %s, not a %s", t->text, b->handle, type->handle);
+        a->p = b->ptr;
+        return 0;
+    default:
+        break;
+    }
+    /* Out-parameters. */
+    a->p = NULL;
+    if (t->kind == VTOK_NULL)
+        return 0;
+    if (t->kind != VTOK_OUT)
+        return mismatch(r, "parameter %zu is an out-parameter: out or NULL", i + 1);
+    f->is_out[i] = 1;
+    switch (type->kind) {
+    case VT_OUT_U32: a->p = &f->u32[i]; break;
+    case VT_OUT_U64: a->p = &f->u64[i]; break;
+    case VT_OUT_STR: a->p = &f->str[i]; break;
+    case VT_OUT_GUID: a->p = f->guids[i]; break;
+    case VT_OUT_HANDLE: a->p = &f->handle[i]; break;
+    case VT_OUTV_HANDLE: {
+        uint64_t celt = f->args[i - 1].u;
+        if (celt > MAX_CELT)
+            return mismatch(r, "celt above %u", MAX_CELT);
+        f->array_len[i] = celt ? (size_t)celt : 1;
+        f->array[i] = calloc(f->array_len[i], sizeof(void *));
+        if (!f->array[i])
+            return mismatch(r, "out of memory");
+        a->p = f->array[i];
+        break;
+    }
+    default:
+        return mismatch(r, "unsupported parameter type");
+    }
+    return 0;
+}
+
+/* ---- out-values ----------------------------------------------------------- */
+
+static int check_integer(run *r, const vector_tok *want, uint64_t got)
+{
+    binding *b;
+    switch (want->kind) {
+    case VTOK_ANY:
+        return 0;
+    case VTOK_BIND:
+        if (!(b = new_binding(r, want->text, VB_INT)))
+            return -1;
+        b->num = got;
+        return 0;
+    case VTOK_INT:
+        return want->num == got ? 0
+                                : mismatch(r, "out-value %" PRIu64 ", expected %" PRIu64, got,
+                                           want->num);
+    case VTOK_REF:
+        if (!(b = ref(r, want, VB_INT)))
+            return -1;
+        return b->num == got ? 0 : mismatch(r, "out-value %" PRIu64 ", expected $%s = %" PRIu64,
+                                            got, want->text, b->num);
+    default:
+        return mismatch(r, "an integer out-value cannot be checked that way");
+    }
+}
+
+static int check_string(run *r, const vector_tok *want, const char *got)
+{
+    binding *b;
+    char *expected = NULL;
+    int rc;
+    switch (want->kind) {
+    case VTOK_ANY:
+        return 0;
+    case VTOK_BIND:
+        if (!(b = new_binding(r, want->text, VB_STR)))
+            return -1;
+        b->str = got ? strdup(got) : NULL;
+        return 0;
+    case VTOK_NULL:
+        return got ? mismatch(r, "out-value \"%s\", expected NULL", got) : 0;
+    case VTOK_STR:
+        if (!(expected = expand(r, want)))
+            return mismatch(r, "out of memory");
+        rc = got && strcmp(got, expected) == 0
+                 ? 0
+                 : mismatch(r, "out-value \"%.200s\", expected \"%.200s\"", got ? got : "(null)",
+                            expected);
+        free(expected);
+        return rc;
+    case VTOK_REF:
+        if (!(b = ref(r, want, VB_STR)))
+            return -1;
+        if (got && b->str && strcmp(got, b->str) == 0)
+            return 0;
+        return mismatch(r, "out-value \"%s\", expected $%s = \"%s\"", got ? got : "(null)",
+                        want->text, b->str ? b->str : "(null)");
+    default:
+        return mismatch(r, "a string out-value cannot be checked that way");
+    }
+}
+
+/* Takes over @p got: binds it or releases it. */
+static int check_handle(run *r, const vector_tok *want, const char *type, void *got)
+{
+    binding *b;
+    if (want && want->kind == VTOK_BIND) {
+        if (!(b = new_binding(r, want->text, VB_HANDLE))) {
+            lib_release(r, type, got);
+            return -1;
+        }
+        b->ptr = got;
+        snprintf(b->handle, sizeof b->handle, "%s", type);
+        return 0;
+    }
+    lib_release(r, type, got);
+    if (!want || want->kind == VTOK_ANY)
+        return 0;
+    if (want->kind == VTOK_NULL)
+        return got ? mismatch(r, "a %s handle came back, NULL was expected", type) : 0;
+    return mismatch(r, "a handle out-value is checked with &name, NULL or *");
+}
+
+/* Checks (when @p want) and frees out-parameter @p i. */
+static int finish_out(run *r, const vector_type *type, size_t i, call_frame *f,
+                      const vector_tok *want)
+{
+    int rc = 0;
+    char *text;
+    switch (type->kind) {
+    case VT_OUT_U32:
+        return want ? check_integer(r, want, f->u32[i]) : 0;
+    case VT_OUT_U64:
+        return want ? check_integer(r, want, f->u64[i]) : 0;
+    case VT_OUT_STR:
+        rc = want ? check_string(r, want, f->str[i]) : 0;
+        lib_free(r, f->str[i]);
+        f->str[i] = NULL;
+        return rc;
+    case VT_OUT_GUID:
+        if (!want)
+            return 0;
+        text = lib_guid_text(r, f->guids[i]);
+        rc = check_string(r, want, text);
+        free(text);
+        return rc;
+    case VT_OUT_HANDLE:
+        rc = check_handle(r, want, type->handle, f->handle[i]);
+        f->handle[i] = NULL;
+        return rc;
+    case VT_OUTV_HANDLE:
+        for (size_t k = 0; k < f->array_len[i]; k++) {
+            int one = k == 0 ? check_handle(r, want, type->handle, f->array[i][k])
+                             : check_handle(r, NULL, type->handle, f->array[i][k]);
+            rc = rc ? rc : one;
+        }
+        return rc;
+    default:
+        return 0;
+    }
+}
+
+/* ---- one step ------------------------------------------------------------- */
+
+static int check_return(run *r, const vector_sig *sig, vector_word ret)
+{
+    const vector_tok *want = &r->step->ret;
+    if (!r->step->has_expect || want->kind == VTOK_ANY)
+        return 0;
+    if (sig->ret.kind == VT_HRESULT) {
+        const char *got = lib_code_name(r, (uint32_t)ret.u);
+        if (want->kind == VTOK_NAME && strcmp(got, want->text) != 0)
+            return mismatch(r, "returned %s (0x%08" PRIX32 "), expected %s", got,
+                            (uint32_t)ret.u, want->text);
+        if (want->kind == VTOK_INT && want->num != (uint32_t)ret.u)
+            return mismatch(r, "returned 0x%08" PRIX32 ", expected 0x%08" PRIX64,
+                            (uint32_t)ret.u, want->num);
+        return 0;
+    }
+    if (sig->ret.kind == VT_U32 && want->kind == VTOK_INT)
+        return want->num == (uint32_t)ret.u
+                   ? 0
+                   : mismatch(r, "returned %" PRIu32 ", expected %" PRIu64, (uint32_t)ret.u,
+                              want->num);
+    return mismatch(r, "this return cannot be checked that way");
+}
+
+static int exec_step(run *r, const vector_step *s, size_t *calls)
+{
+    const vector_sig *sig = vector_sigs_find(r->sigs, s->call);
+    call_frame *f = calloc(1, sizeof *f);
+    vector_word ret = { 0 };
+    size_t nout = 0, next_out = 0;
+    int rc = 0;
+    r->step = s;
+    if (!f)
+        return mismatch(r, "out of memory");
+    if (!sig)
+        rc = mismatch(r, "not in the signature table");
+    else if (s->nargs != sig->nparams)
+        rc = mismatch(r, "%zu arguments given, the function takes %zu", s->nargs, sig->nparams);
+    for (size_t i = 0; rc == 0 && i < s->nargs; i++)
+        rc = build_arg(r, &sig->params[i], &s->args[i], i, f);
+    for (size_t i = 0; i < s->nargs; i++)
+        nout += f->is_out[i];
+    if (rc == 0 && s->nouts && s->nouts != nout)
+        rc = mismatch(r, "%zu out-values listed for %zu out arguments", s->nouts, nout);
+    if (rc == 0) {
+        rc = r->backend->call(r->backend->ctx, sig, f->args, &ret);
+        ++*calls;
+    }
+    if (rc == 0)
+        rc = check_return(r, sig, ret);
+    int failed = sig && sig->ret.kind == VT_HRESULT && (int32_t)(uint32_t)ret.u < 0;
+    if (rc == 0 && failed && s->nouts)
+        rc = mismatch(r, "a failing call lists no out-values");
+    /* Check what was asked, then free every out-value either way. */
+    for (size_t i = 0; sig && i < s->nargs; i++) {
+        if (!f->is_out[i])
+            continue;
+        const vector_tok *want = rc == 0 && s->nouts ? &s->outs[next_out] : NULL;
+        next_out++;
+        int one = finish_out(r, &sig->params[i], i, f, want);
+        rc = rc ? rc : one;
+    }
+    for (size_t i = 0; i < VECTOR_MAX_PARAMS; i++) {
+        free(f->strings[i]);
+        free(f->array[i]);
+    }
+    free(f);
+    return rc;
+}
+
+int vector_exec(const char *path, const vector_file *file, const vector_sigs *sigs,
+                const vector_backend *backend, const char *tmpdir, size_t *calls)
+{
+    run r = { path, sigs, backend, tmpdir, NULL, 0, NULL };
+    int rc = 0;
+    *calls = 0;
+    for (size_t i = 0; rc == 0 && i < file->count; i++)
+        rc = exec_step(&r, &file->steps[i], calls);
+    for (size_t i = 0; i < r.nbindings; i++) {
+        free(r.bindings[i].name);
+        free(r.bindings[i].str);
+    }
+    free(r.bindings);
+    return rc;
+}
