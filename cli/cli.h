@@ -57,10 +57,57 @@ const char *cli_state_name(uint32_t state);
 void json_string(FILE *out, const char *s);
 void cli_print_job(cli *c, bits_job *job, int verbose);
 
+/* Prints "what: NAME" (or the JSON/raw forms) for a successful call, or
+ * the failure. Returns EXIT_OK or EXIT_FAILED. */
+int cli_report(cli *c, const char *what, bits_hresult hr);
+
+/* Parses a number (decimal or 0x hex) into @p out; -1 when it is not one
+ * or does not fit in @p max. */
+int cli_parse_number(const char *text, uint64_t max, uint64_t *out);
+
+/* A priority by name (FOREGROUND ... LOW, any case) or number; -1 when it
+ * is neither. */
+int cli_parse_priority(const char *text, uint32_t *out);
+
+/* Commands on one job (cli_setters.c): argv holds what follows the job. */
+typedef int (*cli_job_cmd)(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setpriority(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setdisplayname(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setdescription(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setminretrydelay(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setnoprogresstimeout(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setmaxdownloadtime(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setnotifycmdline(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setnotifyflags(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setcustomheaders(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setproxysettings(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setcredentials(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_removecredentials(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setsecurityflags(cli *c, bits_job *job, int argc, char **argv);
+int cli_cmd_setmaxbandwidth(cli *c, bits_job *job, int argc, char **argv);
+
+/* Store-wide limits (cli_limits.c): "limits" and "setlimit NAME VALUE". */
+int cli_cmd_limits(cli *c, int argc, char **argv);
+int cli_cmd_setlimit(cli *c, int argc, char **argv);
+
 /* The commands: argv[0] is the subcommand. */
 int cli_run(cli *c, int argc, char **argv);
 
+/* Prints the usage of every command to @p out. */
+void cli_usage(FILE *out);
+
+/* What `transfer` was asked for besides the URL DEST pairs. */
+typedef struct cli_transfer_opts {
+    const char *name;         /* --name, or NULL for "openbits transfer" */
+    int priority;             /* --priority, or -1 for the default */
+    uint64_t max_bandwidth;   /* --max-bandwidth bytes/s, 0 = uncapped */
+} cli_transfer_opts;
+
+/* Parses "transfer [OPTIONS] URL DEST ..." (argv[0] is "transfer") and
+ * runs it. */
+int cli_transfer_main(cli *c, int argc, char **argv);
+
 /* The `transfer` command, with progress and Ctrl-C handling. */
-int cli_transfer(cli *c, const char *name, int priority, int nargs, char **pairs);
+int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs);
 
 #endif

@@ -7,62 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- value parsing --------------------------------------------------------- */
-
-static int parse_u32(const char *text, uint32_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(text, &end, 0);
-    if (!*text || *end || v > UINT32_MAX)
-        return -1;
-    *out = (uint32_t)v;
-    return 0;
-}
-
-/* A number, or one of @p names (index = value). */
-static int parse_named(const char *text, const char *const *names, uint32_t count,
-                       uint32_t *out)
-{
-    for (uint32_t i = 0; i < count; i++) {
-        if (names[i] && strcasecmp(text, names[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-    }
-    return parse_u32(text, out);
-}
-
-static const char *const priority_names[] = { "FOREGROUND", "HIGH", "NORMAL", "LOW" };
-static const char *const proxy_names[] = { "PRECONFIG", "NO_PROXY", "OVERRIDE", "AUTODETECT" };
-static const char *const target_names[] = { NULL, "SERVER", "PROXY" };
-static const char *const scheme_names[] = { NULL, "BASIC", "DIGEST", "NTLM", "NEGOTIATE",
-                                            "PASSPORT" };
-
-/* "\r\n" and "\n" written as escapes on a command line become real ones. */
-static char *unescape_newlines(const char *s)
-{
-    char *out = malloc(strlen(s) + 1), *o = out;
-    for (const char *p = s; out && *p; p++) {
-        if (p[0] == '\\' && p[1] == 'r') {
-            *o++ = '\r';
-            p++;
-        } else if (p[0] == '\\' && p[1] == 'n') {
-            *o++ = '\n';
-            p++;
-        } else {
-            *o++ = *p;
-        }
-    }
-    if (out)
-        *o = '\0';
-    return out;
-}
-
 /* ---- commands on one job ------------------------------------------------------ */
 
-typedef int (*job_cmd)(cli *c, bits_job *job, int argc, char **argv);
-
-static int report(cli *c, const char *what, bits_hresult hr)
+int cli_report(cli *c, const char *what, bits_hresult hr)
 {
     if (bits_failed(hr))
         return cli_fail(what, hr);
@@ -78,25 +25,25 @@ static int report(cli *c, const char *what, bits_hresult hr)
 static int cmd_resume(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc, (void)argv;
-    return report(c, "resume", bits_job_resume(job));
+    return cli_report(c, "resume", bits_job_resume(job));
 }
 
 static int cmd_suspend(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc, (void)argv;
-    return report(c, "suspend", bits_job_suspend(job));
+    return cli_report(c, "suspend", bits_job_suspend(job));
 }
 
 static int cmd_cancel(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc, (void)argv;
-    return report(c, "cancel", bits_job_cancel(job));
+    return cli_report(c, "cancel", bits_job_cancel(job));
 }
 
 static int cmd_complete(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc, (void)argv;
-    return report(c, "complete", bits_job_complete(job));
+    return cli_report(c, "complete", bits_job_complete(job));
 }
 
 static int cmd_addfile(cli *c, bits_job *job, int argc, char **argv)
@@ -105,9 +52,31 @@ static int cmd_addfile(cli *c, bits_job *job, int argc, char **argv)
     char *dest = cli_absolute_path(argv[1]);
     bits_hresult hr = bits_job_add_file(job, argv[0], dest);
     free(dest);
-    return report(c, "addfile", hr);
+    return cli_report(c, "addfile", hr);
 }
 
+/* One "URL DEST" line of an addfileset file into @p info (new strings);
+ * 0 for a file, 1 for a blank or "#" comment line, -1 when malformed. */
+static int parse_file_line(const char *line, bits_file_info *info)
+{
+    char *remote = NULL, *local = NULL, *extra = NULL;
+    int n = sscanf(line, "%ms %ms %ms", &remote, &local, &extra);
+    int rc = n <= 0 || remote[0] == '#' ? 1 : n == 2 ? 0 : -1;
+    if (rc == 0) {
+        info->remote_name = remote;
+        info->local_name = cli_absolute_path(local);
+        if (!info->local_name)
+            rc = -1;
+    }
+    if (rc != 0)
+        free(remote);
+    free(local);
+    free(extra);
+    return rc;
+}
+
+/* bitsadmin's /addfileset file: "URL DEST" per line, space separated, "#"
+ * starts a comment line. Added all or nothing (bits_job_add_file_set). */
 static int cmd_addfileset(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc;
@@ -116,26 +85,43 @@ static int cmd_addfileset(cli *c, bits_job *job, int argc, char **argv)
         perror(argv[0]);
         return EXIT_FAILED;
     }
-    bits_file_info infos[256];
-    char remote[256][4096], local[256][4096], line[8300];
-    uint32_t n = 0;
-    while (n < 256 && fgets(line, sizeof line, f)) {
-        if (sscanf(line, "%4095s %4095s", remote[n], local[n]) == 2) {
-            char *abs_path = cli_absolute_path(local[n]);
-            if (abs_path)
-                snprintf(local[n], sizeof local[n], "%s", abs_path);
-            free(abs_path);
-            infos[n].remote_name = remote[n];
-            infos[n].local_name = local[n];
-            n++;
+    bits_file_info *infos = NULL;
+    size_t n = 0, size = 0, len = 0;
+    char *line = NULL;
+    int rc = EXIT_OK;
+    for (unsigned lineno = 1; rc == EXIT_OK && getline(&line, &len, f) >= 0; lineno++) {
+        if (n == size) {
+            size = size ? 2 * size : 16;
+            bits_file_info *grown = realloc(infos, size * sizeof *infos);
+            if (!grown) {
+                rc = cli_fail("addfileset", BITS_E_OUTOFMEMORY);
+                break;
+            }
+            infos = grown;
         }
+        int r = parse_file_line(line, &infos[n]);
+        if (r < 0) {
+            fprintf(stderr, "openbits: %s:%u: expected \"URL DEST\"\n", argv[0], lineno);
+            rc = EXIT_USAGE;
+        }
+        n += r == 0;
     }
+    free(line);
     fclose(f);
-    if (n == 0) {
+    if (rc == EXIT_OK && n == 0) {
         fprintf(stderr, "openbits: %s holds no \"URL DEST\" lines\n", argv[0]);
-        return EXIT_USAGE;
+        rc = EXIT_USAGE;
     }
-    return report(c, "addfileset", bits_job_add_file_set(job, n, infos));
+    if (rc == EXIT_OK)
+        rc = n > UINT32_MAX ? cli_fail("addfileset", BG_E_TOO_MANY_FILES_IN_JOB)
+                            : cli_report(c, "addfileset",
+                                         bits_job_add_file_set(job, (uint32_t)n, infos));
+    for (size_t i = 0; i < n; i++) {
+        free((char *)infos[i].remote_name);
+        free((char *)infos[i].local_name);
+    }
+    free(infos);
+    return rc;
 }
 
 static int cmd_info(cli *c, bits_job *job, int argc, char **argv)
@@ -185,107 +171,6 @@ static int cmd_geterror(cli *c, bits_job *job, int argc, char **argv)
     bits_free(ctx_desc);
     bits_error_free(err);
     return EXIT_OK;
-}
-
-static int cmd_setpriority(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    uint32_t v;
-    if (parse_named(argv[0], priority_names, 4, &v) != 0)
-        return cli_fail(argv[0], BITS_E_INVALIDARG);
-    return report(c, "setpriority", bits_job_set_priority(job, v));
-}
-
-/* Setters taking one number. */
-static int set_number(cli *c, bits_job *job, const char *text, const char *what,
-                      bits_hresult (*set)(bits_job *, uint32_t))
-{
-    uint32_t v;
-    if (parse_u32(text, &v) != 0)
-        return cli_fail(text, BITS_E_INVALIDARG);
-    return report(c, what, set(job, v));
-}
-
-static int cmd_setminretrydelay(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    return set_number(c, job, argv[0], "setminretrydelay", bits_job_set_minimum_retry_delay);
-}
-
-static int cmd_setnoprogresstimeout(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    return set_number(c, job, argv[0], "setnoprogresstimeout", bits_job_set_no_progress_timeout);
-}
-
-static int cmd_setmaxdownloadtime(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    return set_number(c, job, argv[0], "setmaxdownloadtime", bits_job_set_maximum_download_time);
-}
-
-static int cmd_setnotifyflags(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    return set_number(c, job, argv[0], "setnotifyflags", bits_job_set_notify_flags);
-}
-
-static int cmd_setsecurityflags(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    return set_number(c, job, argv[0], "setsecurityflags", bits_job_set_security_flags);
-}
-
-static int cmd_setdisplayname(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    return report(c, "setdisplayname", bits_job_set_display_name(job, argv[0]));
-}
-
-static int cmd_setdescription(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    return report(c, "setdescription", bits_job_set_description(job, argv[0]));
-}
-
-static int cmd_setnotifycmdline(cli *c, bits_job *job, int argc, char **argv)
-{
-    const char *program = strcasecmp(argv[0], "NULL") == 0 ? NULL : argv[0];
-    const char *params = argc > 1 ? argv[1] : NULL;
-    return report(c, "setnotifycmdline", bits_job_set_notify_cmd_line(job, program, params));
-}
-
-static int cmd_setcustomheaders(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    if (strcasecmp(argv[0], "NULL") == 0)
-        return report(c, "setcustomheaders", bits_job_set_custom_headers(job, NULL));
-    char *headers = unescape_newlines(argv[0]);
-    bits_hresult hr = bits_job_set_custom_headers(job, headers);
-    free(headers);
-    return report(c, "setcustomheaders", hr);
-}
-
-static int cmd_setproxysettings(cli *c, bits_job *job, int argc, char **argv)
-{
-    uint32_t usage;
-    if (parse_named(argv[0], proxy_names, 4, &usage) != 0)
-        return cli_fail(argv[0], BITS_E_INVALIDARG);
-    return report(c, "setproxysettings",
-                  bits_job_set_proxy_settings(job, usage, argc > 1 ? argv[1] : NULL,
-                                              argc > 2 ? argv[2] : NULL));
-}
-
-static int cmd_setcredentials(cli *c, bits_job *job, int argc, char **argv)
-{
-    (void)argc;
-    uint32_t target, scheme;
-    if (parse_named(argv[0], target_names, 3, &target) != 0 ||
-        parse_named(argv[1], scheme_names, 6, &scheme) != 0)
-        return cli_fail("setcredentials", BITS_E_INVALIDARG);
-    const char *user = strcasecmp(argv[2], "NULL") == 0 ? NULL : argv[2];
-    const char *pass = strcasecmp(argv[3], "NULL") == 0 ? NULL : argv[3];
-    return report(c, "setcredentials", bits_job_set_credentials(job, target, scheme, user, pass));
 }
 
 /* ---- commands without a job ---------------------------------------------------- */
@@ -361,31 +246,58 @@ static int cmd_list(cli *c, int argc, char **argv)
 
 static int cancel_one(cli *c, bits_job *job, void *data)
 {
-    (void)data;
     (void)c;
     bits_hresult hr = bits_job_cancel(job);
-    return bits_failed(hr) ? cli_fail("cancel", hr) : EXIT_OK;
+    if (bits_failed(hr))
+        return cli_fail("cancel", hr);
+    (*(unsigned *)data)++;
+    return EXIT_OK;
 }
 
 static int cmd_reset(cli *c, int argc, char **argv)
 {
     (void)argc, (void)argv;
-    int rc = for_each_job(c, cancel_one, NULL);
-    if (!c->quiet && !c->json)
-        printf("all jobs cancelled\n");
+    unsigned cancelled = 0;
+    int rc = for_each_job(c, cancel_one, &cancelled);
+    if (c->json)
+        printf("{\"cancelled\": %u}\n", cancelled);
+    else if (!c->quiet)
+        printf("%u jobs cancelled\n", cancelled);
     return rc;
 }
 
+/* monitor [--count N] [--refresh SECONDS]: the job list, redrawn in place
+ * on a terminal (appended otherwise), until Ctrl-C or N rounds. */
 static int cmd_monitor(cli *c, int argc, char **argv)
 {
-    int rounds = argc > 1 && strcmp(argv[0], "--count") == 0 ? atoi(argv[1]) : -1;
-    for (int i = 0; rounds < 0 || i < rounds; i++) {
-        if (isatty(fileno(stdout)) && !c->json)
-            fputs("\033[H\033[2J", stdout); /* refresh in place on a terminal */
-        cmd_list(c, 0, NULL);
+    uint64_t rounds = 0, refresh = 1;
+    for (int i = 0; i < argc; i += 2) {
+        /* bitsadmin spells it "/monitor /refresh SECONDS". */
+        uint64_t *what = strcmp(argv[i], "--count") == 0 ? &rounds
+                         : strcmp(argv[i], "--refresh") == 0 || strcasecmp(argv[i], "/refresh") == 0
+                             ? &refresh
+                             : NULL;
+        if (!what || i + 1 >= argc || cli_parse_number(argv[i + 1], 86400, what) != 0) {
+            fprintf(stderr, "usage: openbits monitor [--count N] [--refresh SECONDS]\n");
+            return EXIT_USAGE;
+        }
+    }
+    int tty = isatty(fileno(stdout)) && !c->json;
+    for (uint64_t i = 0; rounds == 0 || i < rounds; i++) {
+        if (tty) {
+            time_t now = time(NULL);
+            char when[32];
+            strftime(when, sizeof when, "%H:%M:%S", localtime(&now));
+            printf("\033[H\033[2J"); /* redraw in place */
+            printf("openbits monitor, %s, every %llu s (Ctrl-C ends)\n%-38s %-15s %s\n", when,
+                   (unsigned long long)refresh, "GUID", "STATE", "NAME  FILES, BYTES");
+        }
+        int rc = cmd_list(c, 0, NULL);
+        if (rc != EXIT_OK)
+            return rc;
         fflush(stdout);
-        struct timespec ts = { 1, 0 };
-        if (rounds < 0 || i + 1 < rounds)
+        struct timespec ts = { (time_t)refresh, 0 };
+        if (rounds == 0 || i + 1 < rounds)
             nanosleep(&ts, NULL);
     }
     return EXIT_OK;
@@ -396,7 +308,7 @@ static int cmd_monitor(cli *c, int argc, char **argv)
 typedef struct command {
     const char *name;
     int min_args, max_args; /* after the job, for job commands */
-    job_cmd on_job;          /* NULL: a command without a job */
+    cli_job_cmd on_job;      /* NULL: a command without a job */
     int (*plain)(cli *c, int argc, char **argv);
     const char *usage;
 } command;
@@ -411,52 +323,81 @@ static const command commands[] = {
     { "complete", 0, 0, cmd_complete, NULL, "complete JOB" },
     { "info", 0, 1, cmd_info, NULL, "info JOB [--verbose]" },
     { "list", 0, 2, NULL, cmd_list, "list [--all] [--verbose]" },
-    { "monitor", 0, 2, NULL, cmd_monitor, "monitor [--count N]" },
+    { "monitor", 0, 4, NULL, cmd_monitor, "monitor [--count N] [--refresh SECONDS]" },
     { "getstate", 0, 0, cmd_getstate, NULL, "getstate JOB" },
     { "geterror", 0, 0, cmd_geterror, NULL, "geterror JOB" },
-    { "setpriority", 1, 1, cmd_setpriority, NULL, "setpriority JOB FOREGROUND|HIGH|NORMAL|LOW" },
-    { "setdisplayname", 1, 1, cmd_setdisplayname, NULL, "setdisplayname JOB NAME" },
-    { "setdescription", 1, 1, cmd_setdescription, NULL, "setdescription JOB TEXT" },
-    { "setminretrydelay", 1, 1, cmd_setminretrydelay, NULL, "setminretrydelay JOB SECONDS" },
-    { "setnoprogresstimeout", 1, 1, cmd_setnoprogresstimeout, NULL,
+    { "setpriority", 1, 1, cli_cmd_setpriority, NULL,
+      "setpriority JOB FOREGROUND|HIGH|NORMAL|LOW" },
+    { "setdisplayname", 1, 1, cli_cmd_setdisplayname, NULL, "setdisplayname JOB NAME" },
+    { "setdescription", 1, 1, cli_cmd_setdescription, NULL, "setdescription JOB TEXT" },
+    { "setminretrydelay", 1, 1, cli_cmd_setminretrydelay, NULL, "setminretrydelay JOB SECONDS" },
+    { "setnoprogresstimeout", 1, 1, cli_cmd_setnoprogresstimeout, NULL,
       "setnoprogresstimeout JOB SECONDS" },
-    { "setmaxdownloadtime", 1, 1, cmd_setmaxdownloadtime, NULL, "setmaxdownloadtime JOB SECONDS" },
-    { "setnotifycmdline", 1, 2, cmd_setnotifycmdline, NULL,
-      "setnotifycmdline JOB PROGRAM|NULL [PARAMETERS]" },
-    { "setnotifyflags", 1, 1, cmd_setnotifyflags, NULL, "setnotifyflags JOB FLAGS" },
-    { "setcustomheaders", 1, 1, cmd_setcustomheaders, NULL,
+    { "setmaxdownloadtime", 1, 1, cli_cmd_setmaxdownloadtime, NULL,
+      "setmaxdownloadtime JOB SECONDS" },
+    { "setnotifycmdline", 1, 2, cli_cmd_setnotifycmdline, NULL,
+      "setnotifycmdline JOB PROGRAM|NULL [PARAMETERS|NULL]" },
+    { "setnotifyflags", 1, 1, cli_cmd_setnotifyflags, NULL, "setnotifyflags JOB FLAGS" },
+    { "setcustomheaders", 1, 1, cli_cmd_setcustomheaders, NULL,
       "setcustomheaders JOB \"Name: value\\r\\n...\"|NULL" },
-    { "setproxysettings", 1, 3, cmd_setproxysettings, NULL,
-      "setproxysettings JOB PRECONFIG|NO_PROXY|OVERRIDE [LIST [BYPASS]]" },
-    { "setcredentials", 4, 4, cmd_setcredentials, NULL,
+    { "setproxysettings", 1, 3, cli_cmd_setproxysettings, NULL,
+      "setproxysettings JOB PRECONFIG|NO_PROXY|OVERRIDE|AUTODETECT [LIST [BYPASS]]" },
+    { "setcredentials", 4, 4, cli_cmd_setcredentials, NULL,
       "setcredentials JOB SERVER|PROXY BASIC|DIGEST|NTLM|NEGOTIATE USER|NULL PASSWORD|NULL" },
-    { "setsecurityflags", 1, 1, cmd_setsecurityflags, NULL, "setsecurityflags JOB FLAGS" },
+    { "removecredentials", 2, 2, cli_cmd_removecredentials, NULL,
+      "removecredentials JOB SERVER|PROXY BASIC|DIGEST|NTLM|NEGOTIATE" },
+    { "setsecurityflags", 1, 1, cli_cmd_setsecurityflags, NULL, "setsecurityflags JOB FLAGS" },
+    { "setmaxbandwidth", 1, 1, cli_cmd_setmaxbandwidth, NULL,
+      "setmaxbandwidth JOB BYTES_PER_SECOND  (0 = uncapped)" },
+    { "limits", 0, 0, NULL, cli_cmd_limits, "limits  (the store's limits)" },
+    { "setlimit", 2, 2, NULL, cli_cmd_setlimit,
+      "setlimit jobs|files_per_job|ranges_per_file|max_bandwidth|time_slice_ms|stall_timeout "
+      "VALUE" },
     { "reset", 0, 0, NULL, cmd_reset, "reset  (cancel every job of the store)" },
 };
 
-void cli_usage(FILE *out);
+static const char transfer_usage[] =
+    "transfer [--name NAME] [--priority P] [--max-bandwidth B/S] URL DEST [URL DEST ...]";
+
 void cli_usage(FILE *out)
 {
-    fputs("usage: openbits [--store DIR] [--json] [--quiet] COMMAND ...\n"
-          "       openbits /SWITCH ...   (bitsadmin spelling)\n\ncommands:\n"
-          "  transfer [--name NAME] [--priority P] [--max-bandwidth B/S] URL DEST [URL DEST ...]\n",
-          out);
+    fprintf(out, "usage: openbits [--store DIR] [--json] [--quiet] COMMAND ...\n"
+                 "       openbits /SWITCH ...   (bitsadmin spelling)\n\ncommands:\n  %s\n",
+            transfer_usage);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %s\n", commands[i].usage);
+    fputs("\nexit: 0 done, 1 job in ERROR, 2 usage, 3 cancelled, 4 interrupted, 5 a call failed\n"
+          "man openbits: every command, switch and JSON key\n",
+          out);
+}
+
+static int is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
 
 int cli_run(cli *c, int argc, char **argv)
 {
+    if (strcmp(argv[0], "transfer") == 0) {
+        if (argc > 1 && is_help(argv[1])) {
+            printf("usage: openbits %s\n", transfer_usage);
+            return EXIT_OK;
+        }
+        return cli_transfer_main(c, argc, argv);
+    }
+    if (strcmp(argv[0], "help") == 0) {
+        cli_usage(stdout);
+        return EXIT_OK;
+    }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         const command *cmd = &commands[i];
         if (strcmp(argv[0], cmd->name) != 0)
             continue;
         int given = argc - 1 - (cmd->on_job ? 1 : 0);
-        if ((argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) ||
-            given < cmd->min_args || given > cmd->max_args) {
-            fprintf(argc > 1 && strcmp(argv[1], "--help") == 0 ? stdout : stderr,
-                    "usage: openbits %s\n", cmd->usage);
-            return argc > 1 && strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
+        int help = argc > 1 && is_help(argv[1]);
+        if (help || given < cmd->min_args || given > cmd->max_args) {
+            fprintf(help ? stdout : stderr, "usage: openbits %s\n", cmd->usage);
+            return help ? EXIT_OK : EXIT_USAGE;
         }
         int rc = cli_open(c);
         if (rc != EXIT_OK)

@@ -1,4 +1,4 @@
-/* cli_common.c - opening the store, finding jobs, printing them. */
+/* cli_common.c - opening the store, finding jobs, reporting failures. */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -35,26 +35,51 @@ char *cli_absolute_path(const char *path)
     return out;
 }
 
-void cli_print_job_error(FILE *out, const char *prefix, bits_job *job)
-{
-    bits_error *err;
-    if (bits_job_get_error(job, &err) != BITS_S_OK)
-        return;
-    uint32_t ctx;
-    bits_hresult code;
-    char *desc = NULL;
-    bits_error_get_error(err, &ctx, &code);
-    bits_error_get_description(err, &desc);
-    fprintf(out, "%s%s (0x%08X): %s\n", prefix, bits_hresult_name(code), (unsigned)code,
-            desc ? desc : "");
-    bits_free(desc);
-    bits_error_free(err);
-}
-
 int cli_open(cli *c)
 {
-    bits_hresult hr = bits_manager_open(c->store, 0, &c->mgr);
+    /* The library wants an absolute store path; --store may be relative. */
+    char *store = c->store ? cli_absolute_path(c->store) : NULL;
+    if (c->store && !store)
+        return cli_fail("cannot open the store", BITS_E_OUTOFMEMORY);
+    bits_hresult hr = bits_manager_open(store, 0, &c->mgr);
+    free(store);
     return bits_failed(hr) ? cli_fail("cannot open the store", hr) : EXIT_OK;
+}
+
+/* Every job of the caller whose display name is @p name (new references). */
+static bits_job **jobs_named(cli *c, const char *name, int *out_count)
+{
+    bits_job_enum *e;
+    bits_job **matches = NULL, *candidate;
+    int n = 0, size = 0;
+    *out_count = -1;
+    bits_hresult hr = bits_manager_enum_jobs(c->mgr, 0, &e);
+    if (bits_failed(hr)) {
+        cli_fail("list", hr);
+        return NULL;
+    }
+    while (bits_job_enum_next(e, 1, &candidate, NULL) == BITS_S_OK) {
+        char *job_name = NULL;
+        bits_job_get_display_name(candidate, &job_name);
+        int same = job_name && strcmp(job_name, name) == 0;
+        bits_free(job_name);
+        if (same && n == size) {
+            size = size ? 2 * size : 4;
+            bits_job **grown = realloc(matches, (size_t)size * sizeof *matches);
+            if (!grown) {
+                bits_job_release(candidate);
+                break;
+            }
+            matches = grown;
+        }
+        if (same)
+            matches[n++] = candidate;
+        else
+            bits_job_release(candidate);
+    }
+    bits_job_enum_free(e);
+    *out_count = n;
+    return matches;
 }
 
 bits_job *cli_find_job(cli *c, const char *name_or_id)
@@ -69,29 +94,15 @@ bits_job *cli_find_job(cli *c, const char *name_or_id)
         }
         return job;
     }
-    bits_job_enum *e;
-    if (bits_failed(bits_manager_enum_jobs(c->mgr, 0, &e)))
-        return NULL;
-    bits_job *candidate, *matches[16];
-    int n = 0;
-    while (bits_job_enum_next(e, 1, &candidate, NULL) == BITS_S_OK) {
-        char *name = NULL;
-        bits_job_get_display_name(candidate, &name);
-        if (name && strcmp(name, name_or_id) == 0 && n < 16)
-            matches[n++] = candidate;
-        else
-            bits_job_release(candidate);
-        bits_free(name);
-    }
-    bits_job_enum_free(e);
+    int n;
+    bits_job **matches = jobs_named(c, name_or_id, &n);
     if (n == 1)
-        return matches[0];
-    if (n == 0) {
+        job = matches[0];
+    else if (n == 0)
         fprintf(stderr, "openbits: no job named %s\n", name_or_id);
-        return NULL;
-    }
-    fprintf(stderr, "openbits: %d jobs are named %s; use a GUID:\n", n, name_or_id);
-    for (int i = 0; i < n; i++) {
+    else if (n > 1)
+        fprintf(stderr, "openbits: %d jobs are named %s; use a GUID:\n", n, name_or_id);
+    for (int i = 0; n > 1 && i < n; i++) {
         bits_guid gid;
         char *text = NULL;
         bits_job_get_id(matches[i], &gid);
@@ -100,120 +111,6 @@ bits_job *cli_find_job(cli *c, const char *name_or_id)
         bits_free(text);
         bits_job_release(matches[i]);
     }
-    return NULL;
-}
-
-void json_string(FILE *out, const char *s)
-{
-    if (!s) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
-
-static void print_error_json(bits_job *job)
-{
-    bits_error *err;
-    if (bits_job_get_error(job, &err) != BITS_S_OK) {
-        fputs("null", stdout);
-        return;
-    }
-    uint32_t context;
-    bits_hresult code;
-    char *desc = NULL;
-    bits_error_get_error(err, &context, &code);
-    bits_error_get_description(err, &desc);
-    printf("{\"code\": %u, \"name\": ", (unsigned)code);
-    json_string(stdout, bits_hresult_name(code));
-    printf(", \"context\": %u, \"description\": ", context);
-    json_string(stdout, desc);
-    fputs("}", stdout);
-    bits_free(desc);
-    bits_error_free(err);
-}
-
-/* One job: its identity, state, progress and (verbose) files. JSON keys
- * are documented in docs/openbits.1 and never renamed. */
-void cli_print_job(cli *c, bits_job *job, int verbose)
-{
-    bits_guid id;
-    char *gid = NULL, *name = NULL;
-    uint32_t state = 0, priority = 0, errors = 0;
-    bits_job_progress p = { .struct_size = sizeof p };
-    bits_job_get_id(job, &id);
-    bits_guid_to_string(&id, &gid);
-    bits_job_get_display_name(job, &name);
-    bits_job_get_state(job, &state);
-    bits_job_get_priority(job, &priority);
-    bits_job_get_error_count(job, &errors);
-    bits_job_get_progress(job, &p);
-    if (c->json) {
-        printf("{\"id\": \"%s\", \"name\": ", gid);
-        json_string(stdout, name);
-        printf(", \"state\": \"%s\", \"priority\": %u, \"bytes_total\": ", cli_state_name(state),
-               priority);
-        if (p.bytes_total == BG_SIZE_UNKNOWN)
-            fputs("null", stdout);
-        else
-            printf("%llu", (unsigned long long)p.bytes_total);
-        printf(", \"bytes_transferred\": %llu, \"files_total\": %u, \"files_transferred\": %u, "
-               "\"error_count\": %u, \"error\": ",
-               (unsigned long long)p.bytes_transferred, p.files_total, p.files_transferred,
-               errors);
-        print_error_json(job);
-    } else {
-        printf("%s %-15s %s  %u/%u files, %llu bytes", gid, cli_state_name(state),
-               name ? name : "", p.files_transferred, p.files_total,
-               (unsigned long long)p.bytes_transferred);
-        if (p.bytes_total != BG_SIZE_UNKNOWN)
-            printf(" of %llu", (unsigned long long)p.bytes_total);
-        putchar('\n');
-    }
-    if (verbose) {
-        bits_file_enum *fe;
-        bits_file *f;
-        bits_job_enum_files(job, &fe);
-        if (c->json)
-            fputs(", \"files\": [", stdout);
-        for (int i = 0; bits_file_enum_next(fe, 1, &f, NULL) == BITS_S_OK; i++) {
-            char *remote = NULL, *local = NULL;
-            bits_file_progress fp = { .struct_size = sizeof fp };
-            bits_file_get_remote_name(f, &remote);
-            bits_file_get_local_name(f, &local);
-            bits_file_get_progress(f, &fp);
-            if (c->json) {
-                printf("%s{\"remote_name\": ", i ? ", " : "");
-                json_string(stdout, remote);
-                fputs(", \"local_name\": ", stdout);
-                json_string(stdout, local);
-                printf(", \"bytes_transferred\": %llu, \"completed\": %s}",
-                       (unsigned long long)fp.bytes_transferred, fp.completed ? "true" : "false");
-            } else {
-                printf("  %s -> %s (%llu bytes%s)\n", remote, local,
-                       (unsigned long long)fp.bytes_transferred, fp.completed ? ", completed" : "");
-            }
-            bits_free(remote);
-            bits_free(local);
-            bits_file_release(f);
-        }
-        bits_file_enum_free(fe);
-        if (c->json)
-            fputc(']', stdout);
-        if (!c->json)
-            cli_print_job_error(stdout, "  error ", job);
-    }
-    if (c->json)
-        fputs("}\n", stdout);
-    bits_free(gid);
-    bits_free(name);
+    free(matches);
+    return job;
 }

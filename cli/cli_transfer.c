@@ -9,10 +9,22 @@
 
 static volatile sig_atomic_t interrupted;
 
-static void on_sigint(int sig)
+static void on_interrupt(int sig)
 {
     (void)sig;
     interrupted = 1;
+}
+
+/* Ctrl-C (and SIGTERM, SIGHUP) suspend the job instead of killing us:
+ * installed before the job exists so that no signal leaves it QUEUED. */
+static void catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 static double now_s(void)
@@ -80,22 +92,51 @@ static int draw_progress(bits_job *job, double started, int tty, int lines_befor
     return lines;
 }
 
-int cli_transfer(cli *c, const char *name, int priority, int nargs, char **pairs)
+int cli_transfer_main(cli *c, int argc, char **argv)
+{
+    cli_transfer_opts opts = { NULL, -1, 0 };
+    int k = 1;
+    for (; k < argc && strncmp(argv[k], "--", 2) == 0; k += 2) {
+        uint32_t priority;
+        int bad = k + 1 >= argc;
+        if (!bad && strcmp(argv[k], "--name") == 0)
+            opts.name = argv[k + 1];
+        else if (!bad && strcmp(argv[k], "--priority") == 0 &&
+                 cli_parse_priority(argv[k + 1], &priority) == 0)
+            opts.priority = (int)priority;
+        else if (!bad && strcmp(argv[k], "--max-bandwidth") == 0 &&
+                 cli_parse_number(argv[k + 1], UINT64_MAX, &opts.max_bandwidth) == 0)
+            continue;
+        else
+            bad = 1;
+        if (bad) {
+            fprintf(stderr, "openbits: transfer: bad option %s (openbits transfer --help)\n",
+                    argv[k]);
+            return EXIT_USAGE;
+        }
+    }
+    return cli_transfer(c, &opts, argc - k, argv + k);
+}
+
+int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs)
 {
     if (nargs == 0 || nargs % 2) {
-        fprintf(stderr, "usage: openbits transfer [--name NAME] [--priority P] URL DEST ...\n");
+        fprintf(stderr, "usage: openbits transfer [--name NAME] [--priority P] "
+                        "[--max-bandwidth B/S] URL DEST [URL DEST ...]\n");
         return EXIT_USAGE;
     }
+    catch_interrupts();
     int rc = cli_open(c);
     if (rc != EXIT_OK)
         return rc;
     bits_guid id;
     bits_job *job;
-    bits_hresult hr = bits_manager_create_job(c->mgr, name ? name : "openbits transfer",
+    bits_hresult hr = bits_manager_create_job(c->mgr, opts->name ? opts->name : "openbits transfer",
                                               BG_JOB_TYPE_DOWNLOAD, &id, &job);
     if (bits_failed(hr))
         return cli_fail("create", hr);
-    if (priority >= 0 && bits_failed(hr = bits_job_set_priority(job, (uint32_t)priority)))
+    if (opts->priority >= 0 &&
+        bits_failed(hr = bits_job_set_priority(job, (uint32_t)opts->priority)))
         rc = cli_fail("priority", hr);
     for (int i = 0; rc == EXIT_OK && i < nargs; i += 2) {
         char *dest = cli_absolute_path(pairs[i + 1]);
@@ -106,9 +147,9 @@ int cli_transfer(cli *c, const char *name, int priority, int nargs, char **pairs
             rc = cli_fail("addfile", hr);
         }
     }
-    const char *limit = getenv("OPENBITS_MAX_BANDWIDTH");
-    if (rc == EXIT_OK && limit)
-        bits_job_set_max_bandwidth(job, strtoull(limit, NULL, 10));
+    if (rc == EXIT_OK && opts->max_bandwidth &&
+        bits_failed(hr = bits_job_set_max_bandwidth(job, opts->max_bandwidth)))
+        rc = cli_fail("max-bandwidth", hr);
     if (rc == EXIT_OK && bits_failed(hr = bits_job_resume(job)))
         rc = cli_fail("resume", hr);
     if (rc != EXIT_OK) {
@@ -120,11 +161,6 @@ int cli_transfer(cli *c, const char *name, int priority, int nargs, char **pairs
     bits_guid_to_string(&id, &gid);
     if (!c->quiet && !c->json)
         printf("job %s\n", gid);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sigaction(SIGINT, &sa, NULL);
     int tty = isatty(fileno(stdout)) && !c->json && !c->quiet;
     double started = now_s(), last = 0;
     int lines = 0;
@@ -133,8 +169,11 @@ int cli_transfer(cli *c, const char *name, int priority, int nargs, char **pairs
         bits_job_get_state(job, &state);
         if (interrupted) {
             bits_job_suspend(job);
-            fprintf(stderr, "\nopenbits: interrupted; the job is SUSPENDED. Continue with:\n"
-                            "  openbits%s%s resume %s\n",
+            fprintf(stderr,
+                    "\nopenbits: interrupted; the job is SUSPENDED. Continue with:\n"
+                    "  openbits%s%s resume %s\n"
+                    "(it transfers while openbitsd or another openbits process has the "
+                    "store open)\n",
                     c->store ? " --store " : "", c->store ? c->store : "", gid);
             rc = EXIT_INTERRUPTED;
             break;
