@@ -129,16 +129,87 @@ static int exec(store *s, const char *sql)
     return sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 }
 
-static bits_hresult migrate(store *s)
+/* PRAGMA user_version, or -1 (*rc says why) when it cannot be read. */
+static int schema_version(store *s, int *rc)
 {
     sqlite3_stmt *st;
-    int rc = prepare(s, "PRAGMA user_version", &st);
-    if (rc != SQLITE_OK)
-        return hr_from_sqlite(rc);
+    *rc = prepare(s, "PRAGMA user_version", &st);
+    if (*rc != SQLITE_OK)
+        return -1;
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     finish(st);
+    return version;
+}
+
+/* The tables of the current schema. A migration that alters a table must
+ * list the altered table's CREATE text here (as SQLite keeps it). */
+static const char *const *const current_tables = schema_v1;
+
+/* 1 when the database holds exactly the tables @p version made (the
+ * reads are positional: a renamed or missing column would misread every
+ * row) and nothing else but their automatic indexes: no views, no
+ * triggers. A new database (version 0) must be empty. Older versions are
+ * left to their migration. */
+static int schema_matches(store *s, int version)
+{
+    if (version != 0 && version != SCHEMA_VERSION)
+        return 1;
+    sqlite3_stmt *st;
+    if (prepare(s, "SELECT count(*) FROM sqlite_master WHERE NOT (type = 'index' AND sql IS NULL)",
+                &st) != SQLITE_OK)
+        return 0;
+    int objects = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    finish(st);
+    int expected = 0;
+    for (const char *const *sql = current_tables; version && *sql; sql++)
+        expected += strncmp(*sql, "CREATE TABLE ", 13) == 0;
+    if (objects != expected)
+        return 0;
+    if (prepare(s, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND sql = ?", &st) != SQLITE_OK)
+        return 0;
+    int ok = 1;
+    for (const char *const *sql = current_tables; version && ok && *sql; sql++) {
+        if (strncmp(*sql, "CREATE TABLE ", 13) != 0)
+            continue;
+        sqlite3_bind_text(st, 1, *sql, -1, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_ROW;
+        finish(st);
+    }
+    return ok;
+}
+
+/* Refuses, without writing, a database from a newer openbits, one whose
+ * schema is not ours, or one with damage SQLite only finds on reading its
+ * pages. */
+static bits_hresult check_readable(store *s)
+{
+    int rc;
+    int version = schema_version(s, &rc);
+    if (rc != SQLITE_OK)
+        return hr_from_sqlite(rc);
     if (version < 0 || version > SCHEMA_VERSION)
         return BG_E_DATABASE_CORRUPT; /* from a newer openbits: leave it alone */
+    if (!schema_matches(s, version))
+        return BG_E_DATABASE_CORRUPT;
+    sqlite3_stmt *st;
+    rc = prepare(s, "PRAGMA quick_check", &st);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
+            rc = SQLITE_CORRUPT;
+        finish(st);
+    }
+    return hr_from_sqlite(rc);
+}
+
+static bits_hresult migrate(store *s)
+{
+    int rc;
+    int version = schema_version(s, &rc);
+    if (rc != SQLITE_OK)
+        return hr_from_sqlite(rc);
+    if (version < 0)
+        return BG_E_DATABASE_CORRUPT;
     for (; version < SCHEMA_VERSION; version++) {
         rc = exec(s, "BEGIN IMMEDIATE");
         for (const char *const *sql = migrations[version]; rc == SQLITE_OK && *sql; sql++)
@@ -186,26 +257,18 @@ bits_hresult store_open(const char *dir, store **out)
                                  NULL);
         if (rc == SQLITE_OK) {
             sqlite3_busy_timeout(s->db, 10000);
-            rc = exec(s, "PRAGMA journal_mode=WAL");
+            rc = exec(s, "PRAGMA foreign_keys=ON");
         }
-        if (rc == SQLITE_OK)
-            rc = exec(s, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+        /* Everything that can refuse the database reads only; the first
+         * write (a migration, the switch to WAL, which rewrites the file
+         * header) comes after, so a refused database is left untouched. */
         hr = hr_from_sqlite(rc);
         if (hr >= 0)
+            hr = check_readable(s);
+        if (hr >= 0)
             hr = migrate(s);
-        if (hr >= 0) {
-            /* Catch damage SQLite only finds on reading pages. */
-            sqlite3_stmt *st;
-            rc = prepare(s, "PRAGMA quick_check", &st);
-            if (rc == SQLITE_OK) {
-                rc = sqlite3_step(st);
-                if (rc == SQLITE_ROW &&
-                    strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
-                    rc = SQLITE_CORRUPT;
-                finish(st);
-            }
-            hr = hr_from_sqlite(rc);
-        }
+        if (hr >= 0)
+            hr = hr_from_sqlite(exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"));
     }
     if (hr < 0) {
         store_close(s);
@@ -550,6 +613,26 @@ static int read_credentials(store *s, bits_job *job)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* 1 when @p temp has the form of the names temp_files.c makes for
+ * @p local: ".openbits-*.tmp" in the same directory. Anything else in a
+ * damaged store is ignored (the file starts over), so the store can never
+ * make Cancel or Complete delete or move some other file. */
+static int temp_name_is_ours(const char *local, const char *temp)
+{
+    static const char prefix[] = ".openbits-", suffix[] = ".tmp";
+    const char *slash = local ? strrchr(local, '/') : NULL;
+    if (!slash || !temp)
+        return 0;
+    size_t dir_len = (size_t)(slash - local) + 1;
+    if (strncmp(temp, local, dir_len) != 0)
+        return 0;
+    const char *base = temp + dir_len;
+    size_t len = strlen(base);
+    return len > sizeof prefix + sizeof suffix - 2 && !strchr(base, '/') &&
+           strncmp(base, prefix, sizeof prefix - 1) == 0 &&
+           strcmp(base + len - (sizeof suffix - 1), suffix) == 0;
+}
+
 /* Reads the file rows of @p job. Files another process added are
  * appended; known files take the stored progress unless this process is
  * transferring them. */
@@ -577,13 +660,20 @@ static int read_files(store *s, bits_job *job)
         if (f->active)
             continue; /* ours is newer than the row */
         replace_owned(&f->remote_name, column_text(st, 1));
-        replace_owned(&f->temp_name, column_text(st, 3));
+        const char *temp = (const char *)sqlite3_column_text(st, 3);
+        replace_owned(&f->temp_name,
+                      temp_name_is_ours(f->local_name, temp) ? strdup(temp) : NULL);
         f->bytes_total = (uint64_t)sqlite3_column_int64(st, 4);
         f->bytes_transferred = f->saved_bytes = (uint64_t)sqlite3_column_int64(st, 5);
         f->transferred = sqlite3_column_int(st, 6);
         f->completed = sqlite3_column_int(st, 7);
         replace_owned(&f->etag, column_text(st, 8));
         replace_owned(&f->last_modified, column_text(st, 9));
+        if (!f->completed && !f->temp_name && (f->bytes_transferred || f->transferred)) {
+            /* Progress without a (usable) temporary file: nothing to resume. */
+            files_reset_progress_locked(f, -1);
+            f->transferred = 0;
+        }
     }
     finish(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
