@@ -34,13 +34,4 @@ failure classify_curl_code(CURLcode code, int protocol_is_file);
  * LOCAL_FILE. */
 failure classify_local_errno(int err);
 
-/* Parses Retry-After (delta seconds or an HTTP date) relative to
- * @p now_epoch_s. Returns seconds (>= 0), or -1 when absent/malformed. */
-int64_t parse_retry_after(const char *value, int64_t now_epoch_s);
-
-/* Parses a Content-Range value: "bytes FIRST-LAST/TOTAL", where TOTAL may
- * be "*" (unknown, *total = -1), or the unsatisfied form with "*" in place
- * of FIRST-LAST (*first = *last = -1). Returns 0, or -1 when malformed. */
-int parse_content_range(const char *value, int64_t *first, int64_t *last, int64_t *total);
-
 #endif

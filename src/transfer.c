@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "response_headers.h"
 #include "state.h"
 #include "validate.h"
 
@@ -75,8 +76,8 @@ static void record_validators_locked(transfer *t)
     free(f->etag);
     free(f->last_modified);
     /* A weak ETag does not promise identical bytes: not usable for ranges. */
-    f->etag = (etag && strncmp(etag, "W/", 2) != 0) ? strdup(etag) : NULL;
-    f->last_modified = lm ? strdup(lm) : NULL;
+    f->etag = etag_usable_for_range(etag) ? strdup(etag) : NULL;
+    f->last_modified = last_modified_usable_for_range(lm) ? strdup(lm) : NULL;
 }
 
 static void check_partial_locked(transfer *t)
@@ -449,7 +450,11 @@ static int set_resume(transfer *t)
     }
     if (t->offset > 0 && t->job->dynamic_content)
         t->offset = 0; /* dynamic content always starts over (spec 4.10) */
-    if (t->offset > 0 && !f->etag && !f->last_modified)
+    /* Checked again here: the values may come from the store. */
+    const char *validator = etag_usable_for_range(f->etag)                    ? f->etag
+                            : last_modified_usable_for_range(f->last_modified) ? f->last_modified
+                                                                               : NULL;
+    if (t->offset > 0 && !validator)
         t->offset = 0; /* nothing to prove it is the same file */
     if (t->offset == 0) {
         if (f->bytes_transferred > 0)
@@ -459,7 +464,6 @@ static int set_resume(transfer *t)
     char range[32];
     snprintf(range, sizeof range, "%llu-", (unsigned long long)t->offset);
     curl_easy_setopt(t->easy, CURLOPT_RANGE, range);
-    const char *validator = f->etag ? f->etag : f->last_modified;
     size_t n = strlen(validator) + sizeof "If-Range: ";
     char *line = malloc(n);
     if (!line)

@@ -13,6 +13,7 @@
 
 #include "classify.h"
 #include "cmdline.h"
+#include "response_headers.h"
 #include "state.h"
 #include "test_support.h"
 #include "utf8.h"
@@ -420,6 +421,16 @@ static void test_header_parsing(void **unused)
     /* 1445412480 is Wed, 21 Oct 2015 07:28:00 GMT */
     assert_int_equal(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480 - 30), 30);
     assert_int_equal(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480 + 30), 0);
+
+    /* Only validators that fit on an If-Range line are kept. */
+    assert_true(etag_usable_for_range("\"v1\""));
+    assert_false(etag_usable_for_range("W/\"v1\""));
+    assert_false(etag_usable_for_range("\"v1\r\nX-Injected: 1\""));
+    assert_false(etag_usable_for_range(""));
+    assert_false(etag_usable_for_range(NULL));
+    assert_true(last_modified_usable_for_range("Wed, 21 Oct 2015 07:28:00 GMT"));
+    assert_false(last_modified_usable_for_range("yesterday"));
+    assert_false(last_modified_usable_for_range("Wed, 21 Oct 2015 07:28:00 GMT\r"));
 }
 
 int main(void)
