@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "utf8.h"
 
 bits_hresult validate_string(const char *s, uint32_t max_code_points, bits_hresult too_long)
@@ -66,7 +68,17 @@ static bits_hresult validate_http_url(const char *url)
         if (!url_byte_ok(*p))
             return BITS_E_INVALIDARG;
     }
-    return BITS_S_OK;
+    /* Last, libcurl's own parser with the flags CURLOPT_URL uses: a URL
+     * it refuses (a bad host name, a port past 65535) can never be
+     * fetched, so AddFile refuses it now rather than the transfer later. */
+    CURLU *u = curl_url();
+    if (!u)
+        return BITS_E_OUTOFMEMORY;
+    CURLUcode rc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+    curl_url_cleanup(u);
+    if (rc == CURLUE_OUT_OF_MEMORY)
+        return BITS_E_OUTOFMEMORY;
+    return rc == CURLUE_OK ? BITS_S_OK : BITS_E_INVALIDARG;
 }
 
 int remote_is_local(const char *remote)

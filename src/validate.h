@@ -27,7 +27,8 @@ bits_hresult validate_string(const char *s, uint32_t max_code_points, bits_hresu
 /* A remote name: an http:// or https:// URL with a host, a file:// URL
  * with an empty or "localhost" host and an absolute path, or an absolute
  * local path. At most LIMIT_REMOTE_NAME code points, valid UTF-8, no
- * control characters or spaces in URLs. BITS_S_OK or BITS_E_INVALIDARG. */
+ * control characters or spaces in URLs; http(s) URLs must also parse with
+ * libcurl. BITS_S_OK, BITS_E_INVALIDARG or BITS_E_OUTOFMEMORY. */
 bits_hresult validate_remote_name(const char *remote);
 
 /* 1 when @p remote is a file:// URL or an absolute path (a local copy). */
