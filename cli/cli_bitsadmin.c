@@ -5,8 +5,10 @@
  * /verbose" becomes "info JOB --verbose", "/setpriority JOB P" becomes
  * "setpriority JOB P", and so on. /rawreturn prints bare result codes.
  */
+#include "bitsadmin_args.h"
 #include "cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,14 +19,18 @@ static const char *const same_name[] = {
     "list", "monitor", "getstate", "geterror", "setpriority", "setdisplayname",
     "setdescription", "setminretrydelay", "setnoprogresstimeout", "setmaxdownloadtime",
     "setnotifycmdline", "setnotifyflags", "setcustomheaders", "setproxysettings",
-    "setcredentials", "setsecurityflags", "reset",
+    "setcredentials", "removecredentials", "setsecurityflags", "setmaxbandwidth", "limits",
+    "setlimit", "reset",
 };
 
-int cli_translate_bitsadmin(int argc, char **argv, char ***out_argv, int *raw)
+int bitsadmin_translate(int argc, char **argv, char ***out_argv, int *raw, char *error,
+                        size_t error_size)
 {
     char **out = calloc((size_t)argc * 2 + 4, sizeof *out);
-    if (!out)
+    if (!out) {
+        snprintf(error, error_size, "out of memory");
         return -1;
+    }
     int n = 0, i = 0;
     /* Leading modifiers. */
     while (i < argc && strcasecmp(argv[i], "/rawreturn") == 0) {
@@ -32,7 +38,7 @@ int cli_translate_bitsadmin(int argc, char **argv, char ***out_argv, int *raw)
         i++;
     }
     if (i >= argc || argv[i][0] != '/') {
-        fprintf(stderr, "openbits: expected a /SWITCH\n");
+        snprintf(error, error_size, "expected a /SWITCH");
         free(out);
         return -1;
     }
@@ -51,7 +57,7 @@ int cli_translate_bitsadmin(int argc, char **argv, char ***out_argv, int *raw)
                 out[n++] = argv[++i];
             } else if (strcasecmp(argv[i], "/upload") == 0 ||
                        strcasecmp(argv[i], "/upload-reply") == 0) {
-                fprintf(stderr, "openbits: upload jobs are not implemented\n");
+                snprintf(error, error_size, "upload jobs are not implemented");
                 free(out);
                 return -1;
             } else {
@@ -65,7 +71,7 @@ int cli_translate_bitsadmin(int argc, char **argv, char ***out_argv, int *raw)
                 cmd = same_name[k];
         }
         if (!cmd) {
-            fprintf(stderr, "openbits: unknown switch /%s\n", sw);
+            snprintf(error, error_size, "unknown switch /%s", sw);
             free(out);
             return -1;
         }
@@ -83,5 +89,14 @@ int cli_translate_bitsadmin(int argc, char **argv, char ***out_argv, int *raw)
     }
     out[n] = NULL;
     *out_argv = out;
+    return n;
+}
+
+int cli_translate_bitsadmin(int argc, char **argv, char ***out_argv, int *raw)
+{
+    char error[256];
+    int n = bitsadmin_translate(argc, argv, out_argv, raw, error, sizeof error);
+    if (n < 0)
+        fprintf(stderr, "openbits: %s\n", error);
     return n;
 }
