@@ -19,8 +19,7 @@ static const char *const same_name[] = {
     "list", "monitor", "getstate", "geterror", "setpriority", "setdisplayname",
     "setdescription", "setminretrydelay", "setnoprogresstimeout", "setmaxdownloadtime",
     "setnotifycmdline", "setnotifyflags", "setcustomheaders", "setproxysettings",
-    "setcredentials", "removecredentials", "setsecurityflags", "setmaxbandwidth", "limits",
-    "setlimit", "reset",
+    "setcredentials", "setsecurityflags", "reset",
 };
 
 int bitsadmin_translate(int argc, char **argv, char ***out_argv, int *raw, char *error,
