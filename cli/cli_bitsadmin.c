@@ -19,7 +19,8 @@ static const char *const same_name[] = {
     "list", "monitor", "getstate", "geterror", "setpriority", "setdisplayname",
     "setdescription", "setminretrydelay", "setnoprogresstimeout", "setmaxdownloadtime",
     "setnotifycmdline", "setnotifyflags", "setcustomheaders", "setproxysettings",
-    "setcredentials", "setsecurityflags", "reset",
+    "setcredentials", "removecredentials", "setsecurityflags", "setmaxbandwidth", "limits",
+    "setlimit", "reset",
 };
 
 int bitsadmin_translate(int argc, char **argv, char ***out_argv, int *raw, char *error,

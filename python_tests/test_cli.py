@@ -177,6 +177,8 @@ def test_bitsadmin_spelling(run, server, www, dest):
                           ("/setcustomheaders", ["X-B: 2"]),
                           ("/setproxysettings", ["OVERRIDE", "proxy:8080"]),
                           ("/setcredentials", ["PROXY", "BASIC", "u", "p"]),
+                          ("/removecredentials", ["PROXY", "BASIC"]),
+                          ("/setmaxbandwidth", ["5000"]),
                           ("/suspend", []), ("/resume", []), ("/suspend", [])):
         run(switch, job, *extra, check=0)
     info = json.loads(run("--json", "/info", job, check=0).stdout)
@@ -287,7 +289,8 @@ def test_verbose_json_keys_and_limits(run, server, www, dest):
     p = run("create", "second", check=5)
     assert "BG_E_TOO_MANY_JOBS_PER_USER (0x80200049)" in p.stderr
     run("setlimit", "nosuch", "1", check=2)
-    run("setlimit", "jobs", "0", check=0)
+    run("/setlimit", "jobs", "0", check=0)
+    assert json.loads(run("--json", "/limits", check=0).stdout)["jobs"] == 0
     assert json.loads(run("--json", "reset", check=0).stdout) == {"cancelled": 1}
 
 
