@@ -42,6 +42,9 @@ int cli_open(cli *c)
     if (c->store && !store)
         return cli_fail("cannot open the store", BITS_E_OUTOFMEMORY);
     bits_hresult hr = bits_manager_open(store, 0, &c->mgr);
+    if (hr == BG_E_DATABASE_CORRUPT) /* say where it is (issue 5) */
+        fprintf(stderr, "openbits: the database is %s/openbits.db; it was left untouched\n",
+                store ? store : "$XDG_STATE_HOME/openbits (default ~/.local/state/openbits)");
     free(store);
     return bits_failed(hr) ? cli_fail("cannot open the store", hr) : EXIT_OK;
 }

@@ -63,6 +63,9 @@ static bits_hresult open_store(const char *store, bits_manager **mgr)
         fprintf(stderr, "openbitsd: cannot open the store %s: %s (0x%08X): %s\n",
                 store ? store : "(default)", bits_hresult_name(hr), (unsigned)hr,
                 bits_hresult_message(hr));
+    if (hr == BG_E_DATABASE_CORRUPT)
+        fprintf(stderr, "openbitsd: the database is %s/openbits.db; it was left untouched\n",
+                store ? store : "$XDG_STATE_HOME/openbits (default ~/.local/state/openbits)");
     return hr;
 }
 

@@ -422,3 +422,22 @@ def test_bash_completion(run):
     assert complete("setpriority", job, "") == ["FOREGROUND", "HIGH", "NORMAL", "LOW"]
     assert complete("setcredentials", job, "SERVER", "N") == ["NTLM", "NEGOTIATE"]
     assert "time_slice_ms" in complete("setlimit", "")
+
+
+def test_damaged_store_is_named_and_untouched(run):
+    run("limits", check=0)  # creates the store
+    db = os.path.join(run.store, "openbits.db")
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    with open(db, "wb") as f:
+        f.write(b"this is not an SQLite database" * 100)
+    before = open(db, "rb").read()
+    p = run("list", check=5)
+    assert "BG_E_DATABASE_CORRUPT (0x8020006C)" in p.stderr and db in p.stderr
+    daemon = os.environ.get("OPENBITSD")
+    if daemon:
+        d = subprocess.run([daemon, "--store", run.store], capture_output=True, text=True,
+                           timeout=30)
+        assert d.returncode == 1 and db in d.stderr
+    assert open(db, "rb").read() == before
