@@ -4,7 +4,9 @@
  * A language module (e.g. bindings/python/openbits_python.i) sets
  * %module, defines OPENBITS_SWIG_FAIL(hr) to raise its own error for a
  * failed call, then %includes this file. Nothing here is specific to one
- * language: outputs use %append_output, strings SWIG_FromCharPtr.
+ * language: the code is set with %set_output and out-values added with
+ * %append_output (Perl counts its outputs, Python does not), strings use
+ * SWIG_FromCharPtr. bindings/python and bindings/perl both include it.
  *
  * Shape of the wrapped API:
  * - Every function keeps its C name. A call returning bits_hresult raises
@@ -34,7 +36,7 @@
         OPENBITS_SWIG_FAIL($1);
         SWIG_fail;
     }
-    $result = SWIG_From_int((int)$1);
+    %set_output(SWIG_From_int((int)$1));
 }
 
 /* ---- scalar outputs ----------------------------------------------------------- */
