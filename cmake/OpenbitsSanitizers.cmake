@@ -12,3 +12,19 @@ if(OPENBITS_SANITIZE)
     add_compile_options(-fno-sanitize-recover=undefined)
   endif()
 endif()
+
+# openbits_sanitizer_preload(VAR): environment entries ("NAME=value") that
+# let an uninstrumented interpreter (python3, perl) load a sanitized
+# module: the ASan and UBSan runtimes preloaded, leak checks off (the
+# interpreter's own allocations would be reported). Empty without ASan.
+function(openbits_sanitizer_preload var)
+  set(_env "")
+  if(OPENBITS_SANITIZE MATCHES "address")
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
+                    OUTPUT_VARIABLE _asan OUTPUT_STRIP_TRAILING_WHITESPACE)
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libubsan.so
+                    OUTPUT_VARIABLE _ubsan OUTPUT_STRIP_TRAILING_WHITESPACE)
+    set(_env "LD_PRELOAD=${_asan}:${_ubsan}" "ASAN_OPTIONS=detect_leaks=0")
+  endif()
+  set(${var} "${_env}" PARENT_SCOPE)
+endfunction()
