@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 VECTOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors")
 MAX_STRING = 1 << 20
+MAX_TOKENS = 16  # on each side of "=>"
 HANDLE_TYPES = ("manager", "job", "file", "job_enum", "file_enum", "error")
 PLAIN_TYPES = ("void", "hresult", "u32", "u64", "cstr", "str", "guid", "ptr",
                "out_u32", "out_u64", "out_str", "out_guid")
@@ -158,6 +159,8 @@ def parse_vectors(data):
             elif not step.has_expect:
                 if tok.kind not in (NULL, INT, STR, REF, OUT):
                     raise VectorSyntaxError(f"line {lineno}: this token is not an argument")
+                if len(step.args) == MAX_TOKENS:
+                    raise VectorSyntaxError(f"line {lineno}: too many tokens")
                 step.args.append(tok)
             elif step.ret is None:
                 if tok.kind not in (NAME, INT, ANY):
@@ -166,6 +169,8 @@ def parse_vectors(data):
             else:
                 if tok.kind not in (NULL, INT, STR, REF, BIND, ANY):
                     raise VectorSyntaxError(f"line {lineno}: not an expected output")
+                if len(step.outs) == MAX_TOKENS:
+                    raise VectorSyntaxError(f"line {lineno}: too many tokens")
                 step.outs.append(tok)
         if step is not None:
             if step.has_expect and step.ret is None:
