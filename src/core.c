@@ -117,6 +117,7 @@ bits_hresult hr_from_errno(int err)
     case EACCES:
     case EPERM:
     case EROFS:
+    case ELOOP: /* O_NOFOLLOW met a symlink where our own file should be */
         return BITS_E_ACCESSDENIED;
     case ENOENT:
     case ENOTDIR:

@@ -324,6 +324,10 @@ static void finish_transfer_locked(transfer *t)
 {
     bits_job *job = t->job;
     bits_file *file = t->file;
+    /* Deleted under us (a cleaner, its directory removed): the bytes are
+     * gone, so the file starts over instead of being reported done. */
+    if (t->outcome == OUTCOME_DONE && files_temp_is_gone(t->fd))
+        t->outcome = OUTCOME_RESTART;
     switch (t->outcome) {
     case OUTCOME_DONE:
         /* The bytes reach the disk before the store says they are there. */
@@ -374,8 +378,18 @@ static void remove_transfer(engine *e, transfer *t)
     curl_multi_remove_handle(e->multi, t->easy);
 }
 
+/* Once a second: was the transfer's temporary file deleted under it? */
+static int temp_vanished(transfer *t, int64_t now)
+{
+    if (now - t->last_link_check < CHECKPOINT_US)
+        return 0;
+    t->last_link_check = now;
+    return files_temp_is_gone(t->fd);
+}
+
 /* Stops transfers whose job left the running states (Suspend, Cancel,
- * Complete, pre-emption, another file's failure) and those that stalled. */
+ * Complete, pre-emption, another file's failure), those that stalled, and
+ * restarts those whose temporary file was deleted. */
 static void reconcile_locked(engine *e, int64_t now)
 {
     int64_t stall = (int64_t)e->core->limits[BITS_LIMIT_STALL_TIMEOUT] * US_PER_S;
@@ -384,10 +398,13 @@ static void reconcile_locked(engine *e, int64_t now)
         transfer *next = t->next;
         int running = is_running_state(atomic_load(&t->job->state));
         int stalled = stall && !t->paused && now - t->last_activity > stall;
-        if (!running || stalled) {
+        int vanished = running && !stalled && temp_vanished(t, now);
+        if (!running || stalled || vanished) {
             remove_transfer(e, t);
             if (!running) {
                 t->outcome = OUTCOME_STOPPED;
+            } else if (vanished) {
+                t->outcome = OUTCOME_RESTART;
             } else {
                 failure f = { BITS_E_WINHTTP_TIMEOUT, BG_ERROR_CONTEXT_GENERAL_TRANSPORT, 1 };
                 t->outcome = OUTCOME_FAILED;

@@ -37,6 +37,10 @@ bits_hresult files_delete_temps_locked(bits_job *job);
  * Returns the descriptor, or -1 with errno set. */
 int files_open_temp_locked(bits_file *file);
 
+/* 1 when the temporary file open as @p fd was deleted (no name links to
+ * it any more): what was written there is lost. */
+int files_temp_is_gone(int fd);
+
 /* Forgets everything transferred of @p file: progress 0, validators
  * cleared, temporary file truncated when @p fd >= 0. */
 void files_reset_progress_locked(bits_file *file, int fd);

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,18 +17,6 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* fsync the directory holding @p path so a rename in it is durable. */
-static void sync_parent_dir(const char *path)
-{
-    char copy[PATH_MAX];
-    snprintf(copy, sizeof copy, "%s", path);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
 
 /* The mode a new file of this process gets (0666 & ~umask). umask() is
  * not thread-safe to read, /proc/self/status is (Linux >= 4.7). */
@@ -51,19 +38,42 @@ static mode_t default_file_mode(void)
     return 0666 & ~mask;
 }
 
-/* Flushes the finished temporary file and gives it the mode an ordinary
- * new file would have: it was 0600 only while it was incomplete. */
-static bits_hresult finish_temp(const char *path, mode_t mode)
+/* Moves @p f's finished temporary file to its local name. The temporary
+ * file is made next to the destination, so one directory descriptor
+ * resolves both names: the rename never crosses directories, whatever
+ * path component is swapped for a symlink meanwhile. The file found there
+ * must still be the one we wrote (regular, ours, one link, the right
+ * size: a look-alike planted under its name is refused); it is flushed and
+ * given the mode an ordinary new file would have (0600 only while
+ * incomplete), and the directory is synced so the rename is durable. */
+static bits_hresult move_into_place(const bits_file *f, mode_t mode)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
+    const char *slash = strrchr(f->local_name, '/');
+    int dir_len = slash == f->local_name ? 1 : (int)(slash - f->local_name); /* "/" stays */
+    char dir_path[PATH_MAX];
+    snprintf(dir_path, sizeof dir_path, "%.*s", dir_len, f->local_name);
+    const char *temp_base = strrchr(f->temp_name, '/') + 1, *dest_base = slash + 1;
+    int dir = open(dir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
         return hr_from_errno(errno);
-    int rc = fchmod(fd, mode);
-    if (rc == 0)
-        rc = fsync(fd);
-    int err = errno;
-    close(fd);
-    return rc == 0 ? BITS_S_OK : hr_from_errno(err);
+    bits_hresult hr = BITS_S_OK;
+    struct stat st;
+    int fd = openat(dir, temp_base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        hr = hr_from_errno(errno);
+    } else if (!S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != geteuid() ||
+               (f->bytes_total != BG_SIZE_UNKNOWN && (uint64_t)st.st_size != f->bytes_total)) {
+        hr = BITS_E_ACCESSDENIED; /* not the file we wrote */
+    } else if (fchmod(fd, mode) != 0 || fsync(fd) != 0 ||
+               renameat(dir, temp_base, dir, dest_base) != 0) {
+        hr = hr_from_errno(errno);
+    } else {
+        fsync(dir);
+    }
+    if (fd >= 0)
+        close(fd);
+    close(dir);
+    return hr;
 }
 
 /* Deletes @p file's temporary file, if any. 0 on success or nothing to do. */
@@ -91,12 +101,9 @@ bits_hresult files_commit_locked(bits_job *job)
             partial = 1;
             continue;
         }
-        bits_hresult hr = finish_temp(f->temp_name, mode);
-        if (hr >= 0 && rename(f->temp_name, f->local_name) != 0)
-            hr = hr_from_errno(errno);
+        bits_hresult hr = move_into_place(f, mode);
         if (hr < 0)
             return hr;
-        sync_parent_dir(f->local_name);
         free(f->temp_name);
         f->temp_name = NULL;
         f->completed = 1;
@@ -161,6 +168,12 @@ static int create_temp(bits_file *file)
     }
     errno = EEXIST;
     return -1;
+}
+
+int files_temp_is_gone(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && st.st_nlink == 0;
 }
 
 void files_reset_progress_locked(bits_file *file, int fd)

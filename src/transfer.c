@@ -25,6 +25,10 @@
 
 #define TRANSFER_BUFFER_SIZE (256 * 1024)
 #define MAX_REDIRECTS 10
+/* Response headers of one request, redirects included: libcurl keeps them
+ * all in memory (curl_easy_header), so a hostile server must not send
+ * megabytes of them. Real servers send a few KiB. */
+#define MAX_RESPONSE_HEADER_BYTES (256 * 1024)
 
 static void fail_with(transfer *t, failure f, const char *detail)
 {
@@ -102,9 +106,31 @@ static void check_partial_locked(transfer *t)
         f->bytes_total = (uint64_t)total;
 }
 
+/* 1 when the response carries a validator other than the one recorded
+ * when the file started: it is another version of the file. */
+static int validator_changed_locked(transfer *t)
+{
+    const bits_file *f = t->file;
+    const char *etag = response_header(t, "ETag");
+    const char *lm = response_header(t, "Last-Modified");
+    if (f->etag)
+        return etag && strcmp(etag, f->etag) != 0;
+    return lm && f->last_modified && strcmp(lm, f->last_modified) != 0;
+}
+
 static void check_full_locked(transfer *t)
 {
     bits_file *f = t->file;
+    curl_off_t length = -1;
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (t->offset > 0 && length >= 0 && f->bytes_total != BG_SIZE_UNKNOWN &&
+        (uint64_t)length != f->bytes_total && !validator_changed_locked(t)) {
+        /* A 200 for the same version but of another size is not the whole
+         * file (e.g. just the bytes asked for, without Content-Range):
+         * never write it as the file; ask again from byte 0 without Range. */
+        t->outcome = OUTCOME_RESTART;
+        return;
+    }
     if (t->offset > 0) {
         /* The server ignored Range or If-Range did not match: this is the
          * whole current file. Start it over in place. */
@@ -112,8 +138,6 @@ static void check_full_locked(transfer *t)
         t->offset = 0;
         t->synced = 0;
     }
-    curl_off_t length = -1;
-    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
     if (length < 0 && !t->job->dynamic_content) {
         failure fl = { BG_E_MISSING_FILE_SIZE, BG_ERROR_CONTEXT_REMOTE_FILE, 0 };
         fail_with(t, fl, NULL);
@@ -283,12 +307,21 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
+static const failure oversized_headers = { BITS_E_WINHTTP_INVALID_SERVER_RESPONSE,
+                                           BG_ERROR_CONTEXT_REMOTE_FILE, 1 };
+
 static size_t on_header(char *buffer, size_t size, size_t nitems, void *userdata)
 {
     (void)buffer;
     transfer *t = userdata;
+    size_t n = size * nitems;
     t->last_activity = mono_now_us();
-    return size * nitems;
+    t->header_bytes += n;
+    if (t->header_bytes > MAX_RESPONSE_HEADER_BYTES) {
+        fail_with(t, oversized_headers, "The server sent too many response headers.");
+        return 0; /* aborts the request */
+    }
+    return n;
 }
 
 /* ---- setting up the request ------------------------------------------------ */
@@ -563,6 +596,17 @@ void transfer_settle_locked(transfer *t, CURLcode result)
         return; /* decided by a callback: restart, failure, stop, 416 done */
     if (result == CURLE_OK) {
         settle_success_locked(t);
+        return;
+    }
+    /* libcurl before 8.6 reports one header line over its 100 KiB limit as
+     * out of memory, with no message: failing so in the middle of the
+     * headers is the server's fault, not ours. */
+    int too_large = result == CURLE_OUT_OF_MEMORY && t->header_bytes > 0 && !t->checked;
+#if LIBCURL_VERSION_NUM >= 0x080600
+    too_large = too_large || result == CURLE_TOO_LARGE;
+#endif
+    if (too_large) {
+        fail_with(t, oversized_headers, "A response header was too large.");
         return;
     }
     fail_with(t, classify_curl_code(result, t->is_file_protocol), curl_easy_strerror(result));

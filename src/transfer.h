@@ -37,12 +37,14 @@ typedef struct transfer {
     int paused;                 /* paused by the bandwidth limiter */
     int64_t last_activity;      /* monotonic us: last header or body byte */
     int64_t last_checkpoint;    /* monotonic us: progress last made durable */
+    int64_t last_link_check;    /* monotonic us: temp file last seen linked */
     uint64_t synced;            /* bytes known to be on disk (fdatasync) */
     int checkpoint_due;         /* synced moved on: write it to the store */
     int64_t retry_after;        /* server's Retry-After in s, -1 none */
     transfer_outcome outcome;
     failure fail;
     char *detail;               /* e.g. "HTTP 404 Not Found" */
+    size_t header_bytes;        /* response header bytes so far */
 } transfer;
 
 /* Creates the transfer of @p file (opening or creating its temporary

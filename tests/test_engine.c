@@ -20,169 +20,7 @@
 
 #include <openbits/openbits.h>
 
-#include "http_server.h"
-#include "test_support.h"
-
-typedef struct env {
-    char *dir;      /* private temp dir */
-    char *www;      /* served by the server */
-    char *dl;       /* destinations */
-    ts_server srv;
-    bits_manager *mgr;
-} env;
-
-static env E;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    E.dir = ts_make_temp_dir();
-    E.www = ts_path_join(E.dir, "www");
-    E.dl = ts_path_join(E.dir, "dl");
-    mkdir(E.www, 0755);
-    mkdir(E.dl, 0755);
-    ts_server_start(&E.srv, E.www);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    ts_server_stop(&E.srv);
-    free(E.www);
-    free(E.dl);
-    ts_remove_tree(E.dir);
-    return 0;
-}
-
-static int test_setup(void **state)
-{
-    (void)state;
-    ts_server_reset(&E.srv);
-    assert_hr_equal(bits_manager_open(NULL, BITS_MANAGER_OPEN_IN_MEMORY, &E.mgr), BITS_S_OK);
-    return 0;
-}
-
-static int test_teardown(void **state)
-{
-    (void)state;
-    bits_manager_close(E.mgr);
-    E.mgr = NULL;
-    return 0;
-}
-
-/* ---- helpers ------------------------------------------------------------ */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint32_t state_of(bits_job *job)
-{
-    uint32_t s = 99;
-    assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
-    return s;
-}
-
-/* Waits until the job is in one of the states of @p mask (bit per state)
- * or @p timeout_s passes; returns the state. */
-static uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s)
-{
-    double end = now_s() + timeout_s;
-    uint32_t s = state_of(job);
-    while (!(mask & (1u << s)) && now_s() < end) {
-        usleep(5000);
-        s = state_of(job);
-    }
-    return s;
-}
-
-#define BIT(s) (1u << (s))
-#define DONE_MASK (BIT(BG_JOB_STATE_TRANSFERRED) | BIT(BG_JOB_STATE_ERROR))
-
-static uint64_t job_bytes(bits_job *job)
-{
-    bits_job_progress p = { .struct_size = sizeof p };
-    assert_hr_equal(bits_job_get_progress(job, &p), BITS_S_OK);
-    return p.bytes_transferred;
-}
-
-static void wait_bytes(bits_job *job, uint64_t at_least, double timeout_s)
-{
-    double end = now_s() + timeout_s;
-    while (job_bytes(job) < at_least && now_s() < end)
-        usleep(5000);
-    assert_true(job_bytes(job) >= at_least);
-}
-
-static char *www_path(const char *name)
-{
-    return ts_path_join(E.www, name);
-}
-
-static char *dl_path(const char *name)
-{
-    return ts_path_join(E.dl, name);
-}
-
-/* Serves a new file of @p size bytes at "/name". */
-static char *serve(const char *name, size_t size, unsigned seed)
-{
-    char *p = www_path(name);
-    ts_write_file(p, size, seed);
-    return p;
-}
-
-static bits_job *new_job(const char *name)
-{
-    bits_job *job = NULL;
-    bits_guid id;
-    assert_hr_equal(bits_manager_create_job(E.mgr, name, BG_JOB_TYPE_DOWNLOAD, &id, &job),
-                    BITS_S_OK);
-    return job;
-}
-
-static void add(bits_job *job, const char *name, const char *dest)
-{
-    char path[256];
-    snprintf(path, sizeof path, "/%s", name);
-    char *url = ts_server_url(&E.srv, path);
-    assert_hr_equal(bits_job_add_file(job, url, dest), BITS_S_OK);
-    free(url);
-}
-
-static void configure_on(ts_server *srv, const char *name, const char *json_fields)
-{
-    char body[1024];
-    snprintf(body, sizeof body, "{\"path\": \"/%s\", %s}", name, json_fields);
-    ts_server_config(srv, body);
-}
-
-static void configure(const char *name, const char *json_fields)
-{
-    configure_on(&E.srv, name, json_fields);
-}
-
-static void expect_error(bits_job *job, bits_hresult code, uint32_t context)
-{
-    bits_error *err = NULL;
-    assert_hr_equal(bits_job_get_error(job, &err), BITS_S_OK);
-    uint32_t ctx = 99;
-    bits_hresult hr = 0;
-    assert_hr_equal(bits_error_get_error(err, &ctx, &hr), BITS_S_OK);
-    assert_hr_equal(hr, code);
-    assert_int_equal(ctx, context);
-    bits_error_free(err);
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
+#include "transfer_support.h"
 
 /* ---- event recording ---------------------------------------------------- */
 
@@ -234,18 +72,18 @@ static int wait_event(recorder *r, uint32_t kind, uint32_t state, double timeout
 static void test_lifecycle_states_and_files(void **state)
 {
     (void)state;
-    char *src1 = serve("a.bin", 1 << 20, 1), *src2 = serve("empty.bin", 0, 2);
-    char *src3 = serve("c.bin", 100000, 3);
-    char *d1 = dl_path("a.bin"), *d2 = dl_path("empty.bin"), *d3 = dl_path("c.bin");
+    char *src1 = env_serve(&E, "a.bin", 1 << 20, 1), *src2 = env_serve(&E, "empty.bin", 0, 2);
+    char *src3 = env_serve(&E, "c.bin", 100000, 3);
+    char *d1 = env_dl_path(&E, "a.bin"), *d2 = env_dl_path(&E, "empty.bin"), *d3 = env_dl_path(&E, "c.bin");
     recorder rec = { .lock = PTHREAD_MUTEX_INITIALIZER };
-    bits_job *job = new_job("lifecycle");
+    bits_job *job = env_new_job(&E, "lifecycle");
     assert_int_equal(state_of(job), BG_JOB_STATE_SUSPENDED);
     assert_hr_equal(bits_job_set_notify_flags(job, 0x1F & ~BG_NOTIFY_DISABLE), BITS_S_OK);
     assert_hr_equal(bits_job_set_minimum_notification_interval(job, 0), BITS_S_OK);
     assert_hr_equal(bits_job_set_event_callback(job, record, &rec), BITS_S_OK);
-    add(job, "a.bin", d1);
-    add(job, "empty.bin", d2);
-    add(job, "c.bin", d3);
+    env_add(&E, job, "a.bin", d1);
+    env_add(&E, job, "empty.bin", d2);
+    env_add(&E, job, "c.bin", d3);
 
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_TRANSFERRED);
@@ -310,9 +148,9 @@ static void test_http_404_is_error(void **state)
 {
     (void)state;
     recorder rec = { .lock = PTHREAD_MUTEX_INITIALIZER };
-    bits_job *job = new_job("404");
-    char *d = dl_path("missing.bin");
-    add(job, "missing.bin", d);
+    bits_job *job = env_new_job(&E, "404");
+    char *d = env_dl_path(&E, "missing.bin");
+    env_add(&E, job, "missing.bin", d);
     assert_hr_equal(bits_job_set_event_callback(job, record, &rec), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
@@ -351,11 +189,11 @@ static void test_http_404_is_error(void **state)
 static void test_503_is_transient_and_retried(void **state)
 {
     (void)state;
-    char *src = serve("busy.bin", 50000, 4);
-    char *d = dl_path("busy.bin");
-    configure("busy.bin", "\"statuses\": [503], \"retry_after\": 1");
-    bits_job *job = new_job("503");
-    add(job, "busy.bin", d);
+    char *src = env_serve(&E, "busy.bin", 50000, 4);
+    char *d = env_dl_path(&E, "busy.bin");
+    env_configure(&E, "busy.bin", "\"statuses\": [503], \"retry_after\": 1");
+    bits_job *job = env_new_job(&E, "503");
+    env_add(&E, job, "busy.bin", d);
     assert_hr_equal(bits_job_set_minimum_retry_delay(job, 0), BITS_S_OK); /* -> 5 s */
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
@@ -385,11 +223,11 @@ static void test_503_is_transient_and_retried(void **state)
 static void test_resume_retries_transient_at_once(void **state)
 {
     (void)state;
-    char *src = serve("busy2.bin", 1000, 5);
-    char *d = dl_path("busy2.bin");
-    configure("busy2.bin", "\"statuses\": [503]");
-    bits_job *job = new_job("retry now");
-    add(job, "busy2.bin", d);
+    char *src = env_serve(&E, "busy2.bin", 1000, 5);
+    char *d = env_dl_path(&E, "busy2.bin");
+    env_configure(&E, "busy2.bin", "\"statuses\": [503]");
+    bits_job *job = env_new_job(&E, "retry now");
+    env_add(&E, job, "busy2.bin", d);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK); /* retry delay stays 600 s */
     assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
                      BG_JOB_STATE_TRANSIENT_ERROR);
@@ -407,8 +245,8 @@ static void test_resume_retries_transient_at_once(void **state)
 static bits_job *suspend_resume(const char *name, const char *dest,
                                 void (*while_suspended)(const char *name))
 {
-    bits_job *job = new_job(name);
-    add(job, name, dest);
+    bits_job *job = env_new_job(&E, name);
+    env_add(&E, job, name, dest);
     assert_hr_equal(bits_job_set_max_bandwidth(job, 2 << 20), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     wait_bytes(job, 512 * 1024, 20);
@@ -427,8 +265,8 @@ static bits_job *suspend_resume(const char *name, const char *dest,
 static void test_suspend_resume_uses_range(void **state)
 {
     (void)state;
-    char *src = serve("range.bin", 8 << 20, 6);
-    char *d = dl_path("range.bin");
+    char *src = env_serve(&E, "range.bin", 8 << 20, 6);
+    char *d = env_dl_path(&E, "range.bin");
     bits_job *job = suspend_resume("range.bin", d, NULL);
     assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
     char *stats = ts_server_stats(&E.srv);
@@ -444,7 +282,7 @@ static void test_suspend_resume_uses_range(void **state)
 
 static void change_file(const char *name)
 {
-    char *p = www_path(name);
+    char *p = env_www_path(&E, name);
     struct stat st;
     assert_int_equal(stat(p, &st), 0);
     ts_write_file(p, (size_t)st.st_size, 99); /* same size, new bytes */
@@ -455,8 +293,8 @@ static void change_file(const char *name)
 static void test_changed_file_restarts_cleanly(void **state)
 {
     (void)state;
-    char *src = serve("changing.bin", 8 << 20, 7);
-    char *d = dl_path("changing.bin");
+    char *src = env_serve(&E, "changing.bin", 8 << 20, 7);
+    char *d = env_dl_path(&E, "changing.bin");
     bits_job *job = suspend_resume("changing.bin", d, change_file);
     assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
@@ -467,14 +305,14 @@ static void test_changed_file_restarts_cleanly(void **state)
 
 static void ignore_range(const char *name)
 {
-    configure(name, "\"ignore_range\": true");
+    env_configure(&E, name, "\"ignore_range\": true");
 }
 
 static void test_range_ignored_restarts(void **state)
 {
     (void)state;
-    char *src = serve("norange.bin", 8 << 20, 8);
-    char *d = dl_path("norange.bin");
+    char *src = env_serve(&E, "norange.bin", 8 << 20, 8);
+    char *d = env_dl_path(&E, "norange.bin");
     bits_job *job = suspend_resume("norange.bin", d, ignore_range);
     assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
@@ -485,14 +323,14 @@ static void test_range_ignored_restarts(void **state)
 
 static void wrong_content_range(const char *name)
 {
-    configure(name, "\"wrong_content_range\": true");
+    env_configure(&E, name, "\"wrong_content_range\": true");
 }
 
 static void test_wrong_content_range_restarts(void **state)
 {
     (void)state;
-    char *src = serve("badcr.bin", 8 << 20, 9);
-    char *d = dl_path("badcr.bin");
+    char *src = env_serve(&E, "badcr.bin", 8 << 20, 9);
+    char *d = env_dl_path(&E, "badcr.bin");
     bits_job *job = suspend_resume("badcr.bin", d, wrong_content_range);
     assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
@@ -506,11 +344,11 @@ static void test_wrong_content_range_restarts(void **state)
 static void test_truncated_body_resumes(void **state)
 {
     (void)state;
-    char *src = serve("trunc.bin", 1 << 20, 10);
-    char *d = dl_path("trunc.bin");
-    configure("trunc.bin", "\"truncate_after\": 300000, \"times\": 1");
-    bits_job *job = new_job("truncated");
-    add(job, "trunc.bin", d);
+    char *src = env_serve(&E, "trunc.bin", 1 << 20, 10);
+    char *d = env_dl_path(&E, "trunc.bin");
+    env_configure(&E, "trunc.bin", "\"truncate_after\": 300000, \"times\": 1");
+    bits_job *job = env_new_job(&E, "truncated");
+    env_add(&E, job, "trunc.bin", d);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
                      BG_JOB_STATE_TRANSIENT_ERROR);
@@ -527,11 +365,11 @@ static void test_truncated_body_resumes(void **state)
 static void test_missing_size(void **state)
 {
     (void)state;
-    char *src = serve("nosize.bin", 70000, 11);
-    char *d = dl_path("nosize.bin");
-    configure("nosize.bin", "\"no_content_length\": true");
-    bits_job *job = new_job("no size");
-    add(job, "nosize.bin", d);
+    char *src = env_serve(&E, "nosize.bin", 70000, 11);
+    char *d = env_dl_path(&E, "nosize.bin");
+    env_configure(&E, "nosize.bin", "\"no_content_length\": true");
+    bits_job *job = env_new_job(&E, "no size");
+    env_add(&E, job, "nosize.bin", d);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
     expect_error(job, BG_E_MISSING_FILE_SIZE, BG_ERROR_CONTEXT_REMOTE_FILE);
@@ -539,8 +377,8 @@ static void test_missing_size(void **state)
     bits_job_release(job);
 
     /* With dynamic content the same answer is fine. */
-    job = new_job("dynamic");
-    add(job, "nosize.bin", d);
+    job = env_new_job(&E, "dynamic");
+    env_add(&E, job, "nosize.bin", d);
     assert_hr_equal(bits_job_set_dynamic_content(job, 1), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
@@ -553,11 +391,11 @@ static void test_missing_size(void **state)
 static void test_local_copies(void **state)
 {
     (void)state;
-    char *src = serve("local.bin", 300000, 12);
-    char *d1 = dl_path("local1.bin"), *d2 = dl_path("local2.bin");
+    char *src = env_serve(&E, "local.bin", 300000, 12);
+    char *d1 = env_dl_path(&E, "local1.bin"), *d2 = env_dl_path(&E, "local2.bin");
     char url[4200];
     snprintf(url, sizeof url, "file://%s", src);
-    bits_job *job = new_job("local");
+    bits_job *job = env_new_job(&E, "local");
     assert_hr_equal(bits_job_add_file(job, url, d1), BITS_S_OK);
     assert_hr_equal(bits_job_add_file(job, src, d2), BITS_S_OK);
     assert_hr_equal(bits_job_set_max_bandwidth(job, 1000), BITS_S_OK); /* not for local copies */
@@ -568,8 +406,8 @@ static void test_local_copies(void **state)
     assert_true(ts_files_equal(src, d2));
     bits_job_release(job);
 
-    char *missing = www_path("no-such-file");
-    job = new_job("local missing");
+    char *missing = env_www_path(&E, "no-such-file");
+    job = env_new_job(&E, "local missing");
     assert_hr_equal(bits_job_add_file(job, missing, d1), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
@@ -588,10 +426,10 @@ static void test_local_copies(void **state)
 static void test_redirect_to_file_is_refused(void **state)
 {
     (void)state;
-    char *d = dl_path("redir.bin");
-    configure("redir.bin", "\"redirect\": \"file:///etc/passwd\", \"redirect_status\": 302");
-    bits_job *job = new_job("redirect");
-    add(job, "redir.bin", d);
+    char *d = env_dl_path(&E, "redir.bin");
+    env_configure(&E, "redir.bin", "\"redirect\": \"file:///etc/passwd\", \"redirect_status\": 302");
+    bits_job *job = env_new_job(&E, "redirect");
+    env_add(&E, job, "redir.bin", d);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
     expect_error(job, BITS_E_WINHTTP_REDIRECT_FAILED, BG_ERROR_CONTEXT_REMOTE_FILE);
@@ -604,10 +442,10 @@ static void test_redirect_to_file_is_refused(void **state)
 static void test_maximum_download_time(void **state)
 {
     (void)state;
-    char *src = serve("slow.bin", 4 << 20, 13);
-    char *d = dl_path("slow.bin");
-    bits_job *job = new_job("max time");
-    add(job, "slow.bin", d);
+    char *src = env_serve(&E, "slow.bin", 4 << 20, 13);
+    char *d = env_dl_path(&E, "slow.bin");
+    bits_job *job = env_new_job(&E, "max time");
+    env_add(&E, job, "slow.bin", d);
     assert_hr_equal(bits_job_set_max_bandwidth(job, 100000), BITS_S_OK);
     assert_hr_equal(bits_job_set_maximum_download_time(job, 1), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
@@ -622,11 +460,11 @@ static void test_maximum_download_time(void **state)
 static void test_no_progress_timeout_zero_makes_errors_fatal(void **state)
 {
     (void)state;
-    char *src = serve("busy3.bin", 1000, 14);
-    char *d = dl_path("busy3.bin");
-    configure("busy3.bin", "\"statuses\": [503]");
-    bits_job *job = new_job("fatal");
-    add(job, "busy3.bin", d);
+    char *src = env_serve(&E, "busy3.bin", 1000, 14);
+    char *d = env_dl_path(&E, "busy3.bin");
+    env_configure(&E, "busy3.bin", "\"statuses\": [503]");
+    bits_job *job = env_new_job(&E, "fatal");
+    env_add(&E, job, "busy3.bin", d);
     assert_hr_equal(bits_job_set_no_progress_timeout(job, 0), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK | BIT(BG_JOB_STATE_TRANSIENT_ERROR), 20),
@@ -641,11 +479,11 @@ static void test_no_progress_timeout_zero_makes_errors_fatal(void **state)
 static void test_priority_preemption(void **state)
 {
     (void)state;
-    char *src1 = serve("low.bin", 2 << 20, 15), *src2 = serve("high.bin", 200000, 16);
-    char *d1 = dl_path("low.bin"), *d2 = dl_path("high.bin");
-    bits_job *low = new_job("low"), *high = new_job("high");
-    add(low, "low.bin", d1);
-    add(high, "high.bin", d2);
+    char *src1 = env_serve(&E, "low.bin", 2 << 20, 15), *src2 = env_serve(&E, "high.bin", 200000, 16);
+    char *d1 = env_dl_path(&E, "low.bin"), *d2 = env_dl_path(&E, "high.bin");
+    bits_job *low = env_new_job(&E, "low"), *high = env_new_job(&E, "high");
+    env_add(&E, low, "low.bin", d1);
+    env_add(&E, high, "high.bin", d2);
     assert_hr_equal(bits_job_set_priority(low, BG_JOB_PRIORITY_LOW), BITS_S_OK);
     assert_hr_equal(bits_job_set_priority(high, BG_JOB_PRIORITY_HIGH), BITS_S_OK);
     assert_hr_equal(bits_job_set_max_bandwidth(low, 500000), BITS_S_OK);
@@ -672,10 +510,10 @@ static void test_priority_preemption(void **state)
 static void test_bandwidth_limit(void **state)
 {
     (void)state;
-    char *src = serve("rate.bin", 3 << 20, 17);
-    char *d = dl_path("rate.bin");
-    bits_job *job = new_job("rate");
-    add(job, "rate.bin", d);
+    char *src = env_serve(&E, "rate.bin", 3 << 20, 17);
+    char *d = env_dl_path(&E, "rate.bin");
+    bits_job *job = env_new_job(&E, "rate");
+    env_add(&E, job, "rate.bin", d);
     assert_hr_equal(bits_job_set_max_bandwidth(job, 1 << 20), BITS_S_OK);
     double start = now_s();
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
@@ -693,11 +531,11 @@ static void test_bandwidth_limit(void **state)
 static void test_partial_complete_and_cancel(void **state)
 {
     (void)state;
-    char *src1 = serve("p1.bin", 10000, 18), *src2 = serve("p2.bin", 4 << 20, 19);
-    char *d1 = dl_path("p1.bin"), *d2 = dl_path("p2.bin");
-    bits_job *job = new_job("partial");
-    add(job, "p1.bin", d1);
-    add(job, "p2.bin", d2);
+    char *src1 = env_serve(&E, "p1.bin", 10000, 18), *src2 = env_serve(&E, "p2.bin", 4 << 20, 19);
+    char *d1 = env_dl_path(&E, "p1.bin"), *d2 = env_dl_path(&E, "p2.bin");
+    bits_job *job = env_new_job(&E, "partial");
+    env_add(&E, job, "p1.bin", d1);
+    env_add(&E, job, "p2.bin", d2);
     assert_hr_equal(bits_job_set_max_bandwidth(job, 500000), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     wait_bytes(job, 10000 + 100000, 20);
@@ -720,8 +558,8 @@ static void test_partial_complete_and_cancel(void **state)
     bits_job_release(job);
 
     /* Cancel deletes every temporary file. */
-    job = new_job("cancel");
-    add(job, "p2.bin", d2);
+    job = env_new_job(&E, "cancel");
+    env_add(&E, job, "p2.bin", d2);
     assert_hr_equal(bits_job_set_max_bandwidth(job, 500000), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     wait_bytes(job, 100000, 20);
@@ -739,38 +577,49 @@ static void test_partial_complete_and_cancel(void **state)
     free(src1), free(src2), free(d1), free(d2);
 }
 
-/* The notify program runs (no shell) when the job is transferred. */
+/* The notify program runs when the job is transferred, never through a
+ * shell: its parameters are words, so where a shell would run
+ * "touch MARKER DIR/a" and then "touch DIR/<output of id>", touch gets
+ * "DIR/a;touch" and "DIR/$(id)" as file names. */
 static void test_notify_command_line(void **state)
 {
     (void)state;
-    char *src = serve("notify.bin", 1000, 20);
-    char *d = dl_path("notify.bin");
+    char *src = env_serve(&E, "notify.bin", 1000, 20);
+    char *d = env_dl_path(&E, "notify.bin");
     char *marker = ts_path_join(E.dir, "marker");
+    char *nd = ts_path_join(E.dir, "notify");
+    mkdir(nd, 0700);
+    char *literal = ts_path_join(nd, "a;touch"), *dollar = ts_path_join(nd, "$(id)");
+    char *shell_a = ts_path_join(nd, "a");
     char params[4200];
-    snprintf(params, sizeof params, "touch \"%s\"", marker);
-    bits_job *job = new_job("notify");
-    add(job, "notify.bin", d);
+    snprintf(params, sizeof params, "touch \"%s\" %s/a;touch %s/$(id)", marker, nd, nd);
+    bits_job *job = env_new_job(&E, "notify");
+    env_add(&E, job, "notify.bin", d);
     assert_hr_equal(bits_job_set_notify_cmd_line(job, "/usr/bin/touch", params), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
     double end = now_s() + 10;
-    while (!exists(marker) && now_s() < end)
+    while (!exists(dollar) && now_s() < end)
         usleep(10000);
     assert_true(exists(marker));
+    assert_true(exists(literal));
+    assert_true(exists(dollar));
+    assert_false(exists(shell_a));
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
     bits_job_release(job);
-    free(src), free(d), free(marker);
+    ts_remove_tree(nd);
+    free(src), free(d), free(marker), free(literal), free(dollar), free(shell_a);
 }
 
 /* Custom headers reach the server; credentials answer its 401. */
 static void test_headers_and_credentials(void **state)
 {
     (void)state;
-    char *src = serve("auth.bin", 5000, 21);
-    char *d = dl_path("auth.bin");
-    configure("auth.bin", "\"basic_auth\": [\"alice\", \"s3cret\"]");
-    bits_job *job = new_job("no credentials");
-    add(job, "auth.bin", d);
+    char *src = env_serve(&E, "auth.bin", 5000, 21);
+    char *d = env_dl_path(&E, "auth.bin");
+    env_configure(&E, "auth.bin", "\"basic_auth\": [\"alice\", \"s3cret\"]");
+    bits_job *job = env_new_job(&E, "no credentials");
+    env_add(&E, job, "auth.bin", d);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
     expect_error(job, BG_E_HTTP_ERROR_401, BG_ERROR_CONTEXT_REMOTE_FILE);
@@ -795,14 +644,14 @@ static void test_files_in_flight(void **state)
     (void)state;
     enum { N = 40 };
     char *srcs[N], *dsts[N];
-    bits_job *job = new_job("many");
+    bits_job *job = env_new_job(&E, "many");
     assert_hr_equal(bits_job_set_files_in_flight(job, 8), BITS_S_OK);
     for (int i = 0; i < N; i++) {
         char name[32];
         snprintf(name, sizeof name, "many%02d.bin", i);
-        srcs[i] = serve(name, 4096 + (size_t)i, 100 + (unsigned)i);
-        dsts[i] = dl_path(name);
-        add(job, name, dsts[i]);
+        srcs[i] = env_serve(&E, name, 4096 + (size_t)i, 100 + (unsigned)i);
+        dsts[i] = env_dl_path(&E, name);
+        env_add(&E, job, name, dsts[i]);
     }
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 30), BG_JOB_STATE_TRANSFERRED);
@@ -833,17 +682,17 @@ static char *remote_of_first_file(bits_job *job)
 static void test_redirect_policies(void **state)
 {
     (void)state;
-    char *src = serve("target.bin", 20000, 40), *d = dl_path("moved.bin");
+    char *src = env_serve(&E, "target.bin", 20000, 40), *d = env_dl_path(&E, "moved.bin");
     char *target = ts_server_url(&E.srv, "/target.bin");
     char fields[512];
     snprintf(fields, sizeof fields, "\"redirect\": \"%s\", \"redirect_status\": 301", target);
-    configure("moved.bin", fields);
+    env_configure(&E, "moved.bin", fields);
     uint32_t policies[] = { BG_HTTP_REDIRECT_POLICY_ALLOW_SILENT,
                             BG_HTTP_REDIRECT_POLICY_ALLOW_REPORT,
                             BG_HTTP_REDIRECT_POLICY_DISALLOW };
     for (int i = 0; i < 3; i++) {
-        bits_job *job = new_job("redirected");
-        add(job, "moved.bin", d);
+        bits_job *job = env_new_job(&E, "redirected");
+        env_add(&E, job, "moved.bin", d);
         assert_hr_equal(bits_job_set_security_flags(job, policies[i]), BITS_S_OK);
         assert_hr_equal(bits_job_resume(job), BITS_S_OK);
         uint32_t s = wait_for(job, DONE_MASK, 20);
@@ -874,12 +723,12 @@ static void test_redirect_policies(void **state)
 static void test_proxy_settings(void **state)
 {
     (void)state;
-    char *src = serve("via-proxy.bin", 5000, 41), *d = dl_path("via-proxy.bin");
+    char *src = env_serve(&E, "via-proxy.bin", 5000, 41), *d = env_dl_path(&E, "via-proxy.bin");
     char proxy[64];
     snprintf(proxy, sizeof proxy, "127.0.0.1:%d", E.srv.port);
     const char *url = "http://proxied.invalid/via-proxy.bin";
 
-    bits_job *job = new_job("override");
+    bits_job *job = env_new_job(&E, "override");
     assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
     assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_OVERRIDE, proxy, NULL),
                     BITS_S_OK);
@@ -896,14 +745,14 @@ static void test_proxy_settings(void **state)
     char env_proxy[80];
     snprintf(env_proxy, sizeof env_proxy, "http://%s", proxy);
     setenv("http_proxy", env_proxy, 1);
-    job = new_job("environment");
+    job = env_new_job(&E, "environment");
     assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
     bits_job_release(job);
 
-    job = new_job("no proxy");
+    job = env_new_job(&E, "no proxy");
     assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
     assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_NO_PROXY, NULL, NULL),
                     BITS_S_OK);
@@ -923,11 +772,11 @@ static void test_proxy_settings(void **state)
 static void test_failed_move_keeps_job_transferred(void **state)
 {
     (void)state;
-    char *src1 = serve("m1.bin", 3000, 42), *src2 = serve("m2.bin", 3000, 43);
-    char *d1 = dl_path("m1.bin"), *d2 = dl_path("m2.bin");
-    bits_job *job = new_job("blocked move");
-    add(job, "m1.bin", d1);
-    add(job, "m2.bin", d2);
+    char *src1 = env_serve(&E, "m1.bin", 3000, 42), *src2 = env_serve(&E, "m2.bin", 3000, 43);
+    char *d1 = env_dl_path(&E, "m1.bin"), *d2 = env_dl_path(&E, "m2.bin");
+    bits_job *job = env_new_job(&E, "blocked move");
+    env_add(&E, job, "m1.bin", d1);
+    env_add(&E, job, "m2.bin", d2);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
     mkdir(d2, 0755); /* a directory where the second file must go */
@@ -952,10 +801,10 @@ static void test_failed_move_keeps_job_transferred(void **state)
 static void test_server_restart_between_requests(void **state)
 {
     (void)state;
-    char *src = serve("restart.bin", 6 << 20, 45), *d = dl_path("restart.bin");
+    char *src = env_serve(&E, "restart.bin", 6 << 20, 45), *d = env_dl_path(&E, "restart.bin");
     ts_server second;
     ts_server_start(&second, E.www); /* a second process over the same files */
-    bits_job *job = new_job("restart");
+    bits_job *job = env_new_job(&E, "restart");
     char *first_url = ts_server_url(&second, "/restart.bin");
     assert_hr_equal(bits_job_add_file(job, first_url, d), BITS_S_OK);
     assert_hr_equal(bits_job_set_max_bandwidth(job, 2 << 20), BITS_S_OK);
@@ -990,14 +839,14 @@ static void test_server_restart_between_requests(void **state)
 static void test_symlink_at_destination_is_not_followed(void **state)
 {
     (void)state;
-    char *src = serve("link.bin", 4000, 44), *d = dl_path("link.bin");
+    char *src = env_serve(&E, "link.bin", 4000, 44), *d = env_dl_path(&E, "link.bin");
     char *victim = ts_path_join(E.dir, "victim.txt");
     FILE *f = fopen(victim, "w");
     fputs("precious", f);
     fclose(f);
     assert_int_equal(symlink(victim, d), 0);
-    bits_job *job = new_job("symlink");
-    add(job, "link.bin", d);
+    bits_job *job = env_new_job(&E, "symlink");
+    env_add(&E, job, "link.bin", d);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
@@ -1024,14 +873,14 @@ static void test_https_verification(void **state)
     ts_make_tls_files(tls_dir);
     char *ca = ts_path_join(tls_dir, "ca.pem"), *cert = ts_path_join(tls_dir, "server.pem");
     char *key = ts_path_join(tls_dir, "server.key");
-    char *src = serve("secure.bin", 100000, 30), *d = dl_path("secure.bin");
+    char *src = env_serve(&E, "secure.bin", 100000, 30), *d = env_dl_path(&E, "secure.bin");
     ts_server tls;
     ts_server_start_tls(&tls, E.www, cert, key);
     char *url = ts_server_url(&tls, "/secure.bin");
     char *saved = getenv("SSL_CERT_FILE") ? strdup(getenv("SSL_CERT_FILE")) : NULL;
     unsetenv("SSL_CERT_FILE");
 
-    bits_job *job = new_job("untrusted");
+    bits_job *job = env_new_job(&E, "untrusted");
     assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
@@ -1039,7 +888,7 @@ static void test_https_verification(void **state)
     bits_job_cancel(job);
     bits_job_release(job);
 
-    job = new_job("flag");
+    job = env_new_job(&E, "flag");
     assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
     assert_hr_equal(bits_job_set_security_flags(job, BG_SSL_IGNORE_UNKNOWN_CA), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
@@ -1058,7 +907,7 @@ static void test_https_verification(void **state)
     uint32_t flags[] = { BG_SSL_IGNORE_UNKNOWN_CA,
                          BG_SSL_IGNORE_UNKNOWN_CA | BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP };
     for (int i = 0; i < 2; i++) {
-        job = new_job("https to http");
+        job = env_new_job(&E, "https to http");
         assert_hr_equal(bits_job_add_file(job, down, d), BITS_S_OK);
         assert_hr_equal(bits_job_set_security_flags(job, flags[i]), BITS_S_OK);
         assert_hr_equal(bits_job_resume(job), BITS_S_OK);
@@ -1078,7 +927,7 @@ static void test_https_verification(void **state)
     free(down);
 
     setenv("SSL_CERT_FILE", ca, 1);
-    job = new_job("trusted CA");
+    job = env_new_job(&E, "trusted CA");
     assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
@@ -1099,10 +948,10 @@ static void test_https_verification(void **state)
 static void test_retry_after_is_honoured(void **state)
 {
     (void)state;
-    char *src = serve("later.bin", 1000, 31), *d = dl_path("later.bin");
-    configure("later.bin", "\"statuses\": [503], \"retry_after\": 8");
-    bits_job *job = new_job("retry after");
-    add(job, "later.bin", d);
+    char *src = env_serve(&E, "later.bin", 1000, 31), *d = env_dl_path(&E, "later.bin");
+    env_configure(&E, "later.bin", "\"statuses\": [503], \"retry_after\": 8");
+    bits_job *job = env_new_job(&E, "retry after");
+    env_add(&E, job, "later.bin", d);
     assert_hr_equal(bits_job_set_minimum_retry_delay(job, 5), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
     assert_int_equal(wait_for(job, BIT(BG_JOB_STATE_TRANSIENT_ERROR) | DONE_MASK, 20),
@@ -1120,10 +969,10 @@ static void test_retry_after_is_honoured(void **state)
 static void test_no_progress_timeout(void **state)
 {
     (void)state;
-    char *src = serve("never.bin", 1000, 32), *d = dl_path("never.bin");
-    configure("never.bin", "\"statuses\": [503, 503, 503, 503, 503, 503]");
-    bits_job *job = new_job("no progress");
-    add(job, "never.bin", d);
+    char *src = env_serve(&E, "never.bin", 1000, 32), *d = env_dl_path(&E, "never.bin");
+    env_configure(&E, "never.bin", "\"statuses\": [503, 503, 503, 503, 503, 503]");
+    bits_job *job = env_new_job(&E, "no progress");
+    env_add(&E, job, "never.bin", d);
     assert_hr_equal(bits_job_set_minimum_retry_delay(job, 5), BITS_S_OK);
     assert_hr_equal(bits_job_set_no_progress_timeout(job, 7), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
@@ -1141,37 +990,39 @@ static void test_no_progress_timeout(void **state)
     free(src), free(d);
 }
 
+#define T(f) cmocka_unit_test_setup_teardown(f, tx_test_setup, tx_test_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_lifecycle_states_and_files, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_http_404_is_error, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_503_is_transient_and_retried, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_resume_retries_transient_at_once, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_suspend_resume_uses_range, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_changed_file_restarts_cleanly, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_range_ignored_restarts, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_wrong_content_range_restarts, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_truncated_body_resumes, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_missing_size, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_local_copies, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_redirect_to_file_is_refused, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_maximum_download_time, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_no_progress_timeout_zero_makes_errors_fatal, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_priority_preemption, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_bandwidth_limit, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_partial_complete_and_cancel, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_notify_command_line, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_headers_and_credentials, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_files_in_flight, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_https_verification, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_redirect_policies, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_server_restart_between_requests, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_symlink_at_destination_is_not_followed, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_proxy_settings, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_failed_move_keeps_job_transferred, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_retry_after_is_honoured, test_setup, test_teardown),
-        cmocka_unit_test_setup_teardown(test_no_progress_timeout, test_setup, test_teardown),
+        T(test_lifecycle_states_and_files),
+        T(test_http_404_is_error),
+        T(test_503_is_transient_and_retried),
+        T(test_resume_retries_transient_at_once),
+        T(test_suspend_resume_uses_range),
+        T(test_changed_file_restarts_cleanly),
+        T(test_range_ignored_restarts),
+        T(test_wrong_content_range_restarts),
+        T(test_truncated_body_resumes),
+        T(test_missing_size),
+        T(test_local_copies),
+        T(test_redirect_to_file_is_refused),
+        T(test_maximum_download_time),
+        T(test_no_progress_timeout_zero_makes_errors_fatal),
+        T(test_priority_preemption),
+        T(test_bandwidth_limit),
+        T(test_partial_complete_and_cancel),
+        T(test_notify_command_line),
+        T(test_headers_and_credentials),
+        T(test_files_in_flight),
+        T(test_https_verification),
+        T(test_redirect_policies),
+        T(test_server_restart_between_requests),
+        T(test_symlink_at_destination_is_not_followed),
+        T(test_proxy_settings),
+        T(test_failed_move_keeps_job_transferred),
+        T(test_retry_after_is_honoured),
+        T(test_no_progress_timeout),
     };
-    return cmocka_run_group_tests_name("engine", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("engine", tests, tx_group_setup, tx_group_teardown);
 }
