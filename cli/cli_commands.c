@@ -341,7 +341,7 @@ static const command commands[] = {
     { "setcustomheaders", 1, 1, cli_cmd_setcustomheaders, NULL,
       "setcustomheaders JOB \"Name: value\\r\\n...\"|NULL" },
     { "setproxysettings", 1, 3, cli_cmd_setproxysettings, NULL,
-      "setproxysettings JOB PRECONFIG|NO_PROXY|OVERRIDE|AUTODETECT [LIST [BYPASS]]" },
+      "setproxysettings JOB PRECONFIG|NO_PROXY|OVERRIDE [LIST [BYPASS]]" },
     { "setcredentials", 4, 4, cli_cmd_setcredentials, NULL,
       "setcredentials JOB SERVER|PROXY BASIC|DIGEST|NTLM|NEGOTIATE USER|NULL PASSWORD|NULL" },
     { "removecredentials", 2, 2, cli_cmd_removecredentials, NULL,
