@@ -73,7 +73,7 @@ class _FfiBackend:
         for i, (p, a, slot) in enumerate(zip(sig.params, args, slots)):
             if a is not OUT:
                 continue
-            if p.kind in ("out_u32", "out_u64"):
+            if p.kind in ("out_u32", "out_u64", "out_hresult"):
                 outs[i] = self.value(slot)
             elif p.kind == "out_handle":
                 outs[i] = self.pointer(self.value(slot))
@@ -88,7 +88,8 @@ class _FfiBackend:
 
 _CTYPES = {"hresult": ctypes.c_int32, "u32": ctypes.c_uint32, "u64": ctypes.c_uint64,
            "cstr": ctypes.c_char_p, "str": ctypes.c_char_p, "void": None,
-           "out_u32": ctypes.c_uint32, "out_u64": ctypes.c_uint64}
+           "out_u32": ctypes.c_uint32, "out_u64": ctypes.c_uint64,
+           "out_hresult": ctypes.c_uint32}  # read as the unsigned pattern
 
 
 class CtypesBackend(_FfiBackend):
@@ -139,7 +140,7 @@ class CtypesBackend(_FfiBackend):
 _CFFI_TYPES = {"void": "void", "hresult": "int32_t", "u32": "uint32_t", "u64": "uint64_t",
                "cstr": "const char *", "str": "const char *", "guid": "const unsigned char *",
                "ptr": "void *", "handle": "void *", "out_u32": "uint32_t *",
-               "out_u64": "uint64_t *", "out_str": "char **", "out_guid": "unsigned char *",
+               "out_u64": "uint64_t *", "out_hresult": "uint32_t *", "out_str": "char **", "out_guid": "unsigned char *",
                "out_handle": "void **", "outv_handle": "void **"}
 
 

@@ -83,6 +83,8 @@ class SwigBackend:
         for i, value in zip(out_params, values):
             if isinstance(value, str) and sig.params[i].kind == "out_str":
                 value = value.encode()
+            if sig.params[i].kind == "out_hresult":
+                value &= 0xFFFFFFFF
             if args[i] is vector_exec.OUT:
                 outs[i] = value
             elif sig.params[i].kind == "out_handle":

@@ -18,6 +18,7 @@ Strings are bytes throughout: vectors may hold any byte sequence.
 """
 
 import tempfile
+import time
 
 import vector_format as vf
 
@@ -104,8 +105,34 @@ class _Run:
             self.fail("celt above 1024")
         return OUT
 
+    def write_file(self, step):
+        """write_file "PATH" "CONTENT": a source file for local copies."""
+        if len(step.args) != 2 or any(t.kind != vf.STR for t in step.args) or step.has_expect:
+            self.fail("write_file takes a path and a content string")
+        with open(vf.expand_tmp(step.args[0].value, self.tmpdir), "wb") as f:
+            f.write(step.args[1].value)
+
+    def wait_state(self, step):
+        """wait_state $job STATE: polls GetState until the engine moved the
+        job there; the bound only keeps a broken engine from hanging."""
+        if (len(step.args) != 2 or step.args[0].kind != vf.REF or step.args[1].kind != vf.INT
+                or step.has_expect):
+            self.fail("wait_state takes a $job and a state number")
+        job = self.ref(step.args[0], "handle")[1]
+        sig, state = self.sigs["bits_job_get_state"], None
+        for _ in range(60 * 50):
+            ret, outs = self.backend.call(sig, [job, OUT])
+            state = outs[1]
+            if ret == 0 and state == step.args[1].value:
+                return
+            time.sleep(0.02)
+        self.fail(f"still in state {state} after 60 s, expected {step.args[1].value}")
+
     def step(self, step):
         self.current = step
+        directive = {"write_file": self.write_file, "wait_state": self.wait_state}.get(step.call)
+        if directive:
+            return directive(step)
         sig = self.sigs.get(step.call)
         if sig is None:
             self.fail("not in the signature table")
@@ -177,7 +204,7 @@ class _Run:
             value = value.encode()
         if want is None or want.kind == vf.ANY:
             return
-        is_int = kind in ("out_u32", "out_u64")
+        is_int = kind in ("out_u32", "out_u64", "out_hresult")
         if want.kind == vf.BIND:
             return self.bind(want.value, "int" if is_int else "str", value)
         if is_int:

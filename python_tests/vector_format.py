@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 VECTOR_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "vectors")
 MAX_STRING = 1 << 20
 MAX_TOKENS = 16  # on each side of "=>"
+DIRECTIVES = ("write_file", "wait_state")  # steps the runners perform themselves
 HANDLE_TYPES = ("manager", "job", "file", "job_enum", "file_enum", "error")
 PLAIN_TYPES = ("void", "hresult", "u32", "u64", "cstr", "str", "guid", "ptr",
-               "out_u32", "out_u64", "out_str", "out_guid")
+               "out_u32", "out_u64", "out_hresult", "out_str", "out_guid")
 
 # Token kinds (vector_tok_kind in vector_parse.h).
 NULL, INT, STR, REF, BIND, ANY, OUT, NAME = "NULL", "INT", "STR", "REF", "BIND", "ANY", "OUT", "NAME"

@@ -101,6 +101,11 @@
     X(bits_file_enum_clone, RET(bits_file_enum_clone(P(0), P(1))))                               \
     X(bits_file_enum_get_count, RET(bits_file_enum_get_count(P(0), P(1))))                       \
     X(bits_file_enum_free, NONE(bits_file_enum_free(P(0))))                                      \
+    X(bits_error_get_error, RET(bits_error_get_error(P(0), P(1), P(2))))                         \
+    X(bits_error_get_file, RET(bits_error_get_file(P(0), P(1))))                                 \
+    X(bits_error_get_description, RET(bits_error_get_description(P(0), P(1))))                   \
+    X(bits_error_get_context_description, RET(bits_error_get_context_description(P(0), P(1))))   \
+    X(bits_error_get_protocol, RET(bits_error_get_protocol(P(0), P(1))))                         \
     X(bits_error_free, NONE(bits_error_free(P(0))))
 
 #define DEFINE_CALL(name, call)                                                                  \

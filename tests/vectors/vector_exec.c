@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The most handles an array out-parameter may ask for. */
 #define MAX_CELT 1024u
@@ -270,7 +271,8 @@ static int build_arg(run *r, const vector_type *type, const vector_tok *t, size_
         return mismatch(r, "parameter %zu is an out-parameter: out or NULL", i + 1);
     f->is_out[i] = 1;
     switch (type->kind) {
-    case VT_OUT_U32: a->p = &f->u32[i]; break;
+    case VT_OUT_U32:
+    case VT_OUT_HRESULT: a->p = &f->u32[i]; break;
     case VT_OUT_U64: a->p = &f->u64[i]; break;
     case VT_OUT_STR: a->p = &f->str[i]; break;
     case VT_OUT_GUID: a->p = f->guids[i]; break;
@@ -384,6 +386,7 @@ static int finish_out(run *r, const vector_type *type, size_t i, call_frame *f,
     char *text;
     switch (type->kind) {
     case VT_OUT_U32:
+    case VT_OUT_HRESULT:
         return want ? check_integer(r, want, f->u32[i]) : 0;
     case VT_OUT_U64:
         return want ? check_integer(r, want, f->u64[i]) : 0;
@@ -413,6 +416,49 @@ static int finish_out(run *r, const vector_type *type, size_t i, call_frame *f,
     default:
         return 0;
     }
+}
+
+/* ---- runner directives (README.md): steps that are not library calls --- */
+
+/* write_file "PATH" "CONTENT": a source file for local copies. */
+static int write_file(run *r, const vector_step *s)
+{
+    if (s->nargs != 2 || s->args[0].kind != VTOK_STR || s->args[1].kind != VTOK_STR ||
+        s->has_expect)
+        return mismatch(r, "write_file takes a path and a content string");
+    char *path = expand(r, &s->args[0]);
+    FILE *f = path ? fopen(path, "wb") : NULL;
+    int rc = f && fwrite(s->args[1].text, 1, s->args[1].len, f) == s->args[1].len ? 0 : -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    if (rc != 0)
+        mismatch(r, "cannot write %s", path ? path : "(out of memory)");
+    free(path);
+    return rc;
+}
+
+/* wait_state $job STATE: polls GetState until the engine has moved the
+ * job there. The bound only keeps a broken engine from hanging the run. */
+static int wait_state(run *r, const vector_step *s)
+{
+    const binding *job;
+    const struct timespec pause = { 0, 20 * 1000 * 1000 };
+    uint32_t state = UINT32_MAX;
+    if (s->nargs != 2 || s->args[0].kind != VTOK_REF || s->args[1].kind != VTOK_INT ||
+        s->has_expect)
+        return mismatch(r, "wait_state takes a $job and a state number");
+    if (!(job = ref(r, &s->args[0], VB_HANDLE)))
+        return -1;
+    for (int i = 0; i < 60 * 50; i++) {
+        vector_word a[2] = { { .p = job->ptr }, { .p = &state } }, ret = { 0 };
+        if (call_named(r, "bits_job_get_state", a, &ret) != 0)
+            return -1;
+        if ((uint32_t)ret.u == 0 && state == s->args[1].num)
+            return 0;
+        nanosleep(&pause, NULL);
+    }
+    return mismatch(r, "still in state %" PRIu32 " after 60 s, expected %" PRIu64, state,
+                    s->args[1].num);
 }
 
 /* ---- one step ------------------------------------------------------------- */
@@ -492,8 +538,16 @@ int vector_exec(const char *path, const vector_file *file, const vector_sigs *si
     run r = { path, sigs, backend, tmpdir, NULL, 0, NULL };
     int rc = 0;
     *calls = 0;
-    for (size_t i = 0; rc == 0 && i < file->count; i++)
-        rc = exec_step(&r, &file->steps[i], calls);
+    for (size_t i = 0; rc == 0 && i < file->count; i++) {
+        const vector_step *s = &file->steps[i];
+        r.step = s;
+        if (strcmp(s->call, "write_file") == 0)
+            rc = write_file(&r, s);
+        else if (strcmp(s->call, "wait_state") == 0)
+            rc = wait_state(&r, s);
+        else
+            rc = exec_step(&r, s, calls);
+    }
     for (size_t i = 0; i < r.nbindings; i++) {
         free(r.bindings[i].name);
         free(r.bindings[i].str);

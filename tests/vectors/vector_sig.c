@@ -26,6 +26,7 @@ static int parse_type(const char *word, vector_type *t)
         { "u64", VT_U64 },         { "cstr", VT_CSTR },         { "str", VT_STR },
         { "guid", VT_GUID },       { "ptr", VT_PTR },           { "out_u32", VT_OUT_U32 },
         { "out_u64", VT_OUT_U64 }, { "out_str", VT_OUT_STR },   { "out_guid", VT_OUT_GUID },
+        { "out_hresult", VT_OUT_HRESULT },
     };
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)

@@ -22,6 +22,7 @@ typedef enum {
     VT_HANDLE,     /* an opaque handle argument */
     VT_OUT_U32,
     VT_OUT_U64,
+    VT_OUT_HRESULT, /* bits_hresult *, compared as its unsigned pattern */
     VT_OUT_STR,    /* char **, freed with bits_free */
     VT_OUT_GUID,   /* bits_guid * */
     VT_OUT_HANDLE, /* HANDLE ** */
