@@ -107,6 +107,12 @@ typedef struct cli_transfer_opts {
  * runs it. */
 int cli_transfer_main(cli *c, int argc, char **argv);
 
+/* Shows the progress of @p job until it ends, completes it once it is
+ * TRANSFERRED and returns the exit code (EXIT_OK, EXIT_JOB_ERROR,
+ * EXIT_CANCELLED; Ctrl-C suspends it: EXIT_INTERRUPTED). Used by transfer
+ * and resume --wait. */
+int cli_wait_job(cli *c, bits_job *job);
+
 /* The `transfer` command, with progress and Ctrl-C handling. */
 int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs);
 

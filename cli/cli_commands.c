@@ -22,10 +22,19 @@ int cli_report(cli *c, const char *what, bits_hresult hr)
     return EXIT_OK;
 }
 
+/* resume JOB [--wait]: with --wait, like PowerShell's Resume-BitsTransfer,
+ * it stays to show progress and completes the job (as transfer does). */
 static int cmd_resume(cli *c, bits_job *job, int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    return cli_report(c, "resume", bits_job_resume(job));
+    int wait = argc > 0 && strcmp(argv[0], "--wait") == 0;
+    if (argc > 0 && !wait) {
+        fprintf(stderr, "usage: openbits resume JOB [--wait]\n");
+        return EXIT_USAGE;
+    }
+    bits_hresult hr = bits_job_resume(job);
+    if (!wait || bits_failed(hr))
+        return cli_report(c, "resume", hr);
+    return cli_wait_job(c, job);
 }
 
 static int cmd_suspend(cli *c, bits_job *job, int argc, char **argv)
@@ -317,7 +326,7 @@ static const command commands[] = {
     { "create", 1, 1, NULL, cmd_create, "create NAME" },
     { "addfile", 2, 2, cmd_addfile, NULL, "addfile JOB URL DEST" },
     { "addfileset", 1, 1, cmd_addfileset, NULL, "addfileset JOB FILE  (lines: URL DEST)" },
-    { "resume", 0, 0, cmd_resume, NULL, "resume JOB" },
+    { "resume", 0, 1, cmd_resume, NULL, "resume JOB [--wait]" },
     { "suspend", 0, 0, cmd_suspend, NULL, "suspend JOB" },
     { "cancel", 0, 0, cmd_cancel, NULL, "cancel JOB" },
     { "complete", 0, 0, cmd_complete, NULL, "complete JOB" },

@@ -1,4 +1,5 @@
-/* cli_transfer.c - `openbits transfer`: create, add, resume, watch, complete. */
+/* cli_transfer.c - `openbits transfer` (create, add, resume, watch, complete) and
+ * the watching it shares with `resume --wait`. */
 #include "cli.h"
 
 #include <signal.h>
@@ -45,8 +46,10 @@ static void human(double bytes, char *out, size_t n)
     snprintf(out, n, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 
-/* One line per file: a bar on a terminal (redrawn in place), else plain. */
-static int draw_progress(bits_job *job, double started, int tty, int lines_before)
+/* One line per file: a bar on a terminal (redrawn in place), else plain.
+ * The rate counts the bytes moved since @p started (beyond @p already). */
+static int draw_progress(bits_job *job, double started, uint64_t already, int tty,
+                         int lines_before)
 {
     if (tty && lines_before)
         printf("\033[%dA", lines_before); /* back to the first bar */
@@ -56,7 +59,8 @@ static int draw_progress(bits_job *job, double started, int tty, int lines_befor
     double secs = now_s() - started;
     bits_job_progress jp = { .struct_size = sizeof jp };
     bits_job_get_progress(job, &jp);
-    double rate = secs > 0 ? (double)jp.bytes_transferred / secs : 0;
+    uint64_t moved = jp.bytes_transferred > already ? jp.bytes_transferred - already : 0;
+    double rate = secs > 0 ? (double)moved / secs : 0;
     bits_job_enum_files(job, &fe);
     while (bits_file_enum_next(fe, 1, &f, NULL) == BITS_S_OK) {
         char *local = NULL;
@@ -157,13 +161,25 @@ int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs)
         bits_job_release(job);
         return rc;
     }
+    rc = cli_wait_job(c, job);
+    bits_job_release(job);
+    return rc;
+}
+
+int cli_wait_job(cli *c, bits_job *job)
+{
+    catch_interrupts();
+    bits_guid id;
     char *gid = NULL;
+    bits_job_get_id(job, &id);
     bits_guid_to_string(&id, &gid);
     if (!c->quiet && !c->json)
         printf("job %s\n", gid);
     int tty = isatty(fileno(stdout)) && !c->json && !c->quiet;
+    bits_job_progress at_start = { .struct_size = sizeof at_start };
+    bits_job_get_progress(job, &at_start);
     double started = now_s(), last = 0;
-    int lines = 0;
+    int lines = 0, rc;
     uint32_t state = 0, shown = 99;
     for (;;) {
         bits_job_get_state(job, &state);
@@ -171,9 +187,7 @@ int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs)
             bits_job_suspend(job);
             fprintf(stderr,
                     "\nopenbits: interrupted; the job is SUSPENDED. Continue with:\n"
-                    "  openbits%s%s resume %s\n"
-                    "(it transfers while openbitsd or another openbits process has the "
-                    "store open)\n",
+                    "  openbits%s%s resume %s --wait\n",
                     c->store ? " --store " : "", c->store ? c->store : "", gid);
             rc = EXIT_INTERRUPTED;
             break;
@@ -184,12 +198,16 @@ int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs)
         }
         if (!c->quiet && !c->json && (now_s() - last >= (tty ? 0.2 : 1.0) ||
                                       state == BG_JOB_STATE_TRANSFERRED)) {
-            lines = draw_progress(job, started, tty, lines);
+            lines = draw_progress(job, started, at_start.bytes_transferred, tty, lines);
             last = now_s();
         }
         if (state == BG_JOB_STATE_TRANSFERRED) {
-            hr = bits_job_complete(job);
+            bits_hresult hr = bits_job_complete(job);
             rc = bits_failed(hr) ? cli_fail("complete", hr) : EXIT_OK;
+            break;
+        }
+        if (state == BG_JOB_STATE_ACKNOWLEDGED) { /* completed by another process */
+            rc = EXIT_OK;
             break;
         }
         if (state == BG_JOB_STATE_ERROR) {
@@ -206,9 +224,9 @@ int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs)
     }
     if (c->json) {
         bits_job_get_state(job, &state);
-        printf("{\"id\": \"%s\", \"state\": \"%s\", \"exit\": %d}\n", gid, cli_state_name(state), rc);
+        printf("{\"id\": \"%s\", \"state\": \"%s\", \"exit\": %d}\n", gid,
+               cli_state_name(state), rc);
     }
     bits_free(gid);
-    bits_job_release(job);
     return rc;
 }
