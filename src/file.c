@@ -131,6 +131,8 @@ BITS_API bits_hresult bits_file_set_remote_name(bits_file *file, const char *rem
         hr = BG_E_INVALID_STATE; /* nothing left to fetch from a new source */
     else
         hr = replace_string(&file->remote_name, remote_url);
+    if (hr >= 0 && job->files_saved > file->index)
+        job->files_saved = file->index; /* the job's save rewrites this file's row */
     return job_end_mutation(job, hr >= 0, hr);
 }
 

@@ -469,7 +469,11 @@ bits_hresult store_save_job_locked(store *s, bits_job *job)
     rc = write_job_row(s, job, rev);
     if (rc == SQLITE_OK)
         rc = write_credentials(s, job);
-    for (uint32_t i = 0; rc == SQLITE_OK && i < job->nfiles; i++)
+    /* Only the files not written yet: rewriting all of them made adding N
+     * files one call at a time cost O(N^2) row writes (bench M2). Files
+     * that change later are written by store_save_file_locked(), or the
+     * caller resets files_saved (core_persist_job_locked). */
+    for (uint32_t i = job->files_saved; rc == SQLITE_OK && i < job->nfiles; i++)
         rc = write_file_row(s, job->files[i]);
     return end_write(s, rc, rev);
 }

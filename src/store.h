@@ -26,7 +26,8 @@ void store_close(store *s);
  * temporary files deleted and their rows removed. */
 bits_hresult store_load_locked(store *s, bits_core *core);
 
-/* Writes the job row, its credentials and all its files. */
+/* Writes the job row, its credentials and the files from index
+ * job->files_saved on (the caller updates files_saved). */
 bits_hresult store_save_job_locked(store *s, bits_job *job);
 
 /* Writes one file row (progress, temp name, validators). */
