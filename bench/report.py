@@ -8,6 +8,8 @@ FIGURES.tsv lines: SECTION, MEASURE, TOOL, UNIT, space-separated values
 "#meta KEY VALUE" lines about the run (tab-separated). Every
 number in the output comes from those files; the goals' verdicts are
 computed here."""
+import glob
+import os
 import statistics
 import sys
 
@@ -104,6 +106,30 @@ def section_table(rows, section):
         else:
             med, rng = "n/a", ""
         out.append(f"| {r['measure']} | {r['tool']} | {med} | {rng} | {len(v)} |")
+    return out
+
+
+def history(directory):
+    """Before/after pairs of the fixes: NAME.md, NAME.before.tsv, NAME.after.tsv."""
+    out = []
+    for text_path in sorted(glob.glob(os.path.join(directory, "*.md"))):
+        base = text_path[:-3]
+        if not (os.path.exists(base + ".before.tsv") and os.path.exists(base + ".after.tsv")):
+            continue
+        before, after = Figures(load(base + ".before.tsv")), load(base + ".after.tsv")
+        with open(text_path) as f:
+            out += [f.read().strip(), ""]
+        out += ["| measure | tool | before (median, range) | after (median, range) | after / before |",
+                "|---|---|---|---|---|"]
+        for r in after:
+            b = before.find(r["section"], r["measure"], r["tool"])
+            if not b or not b["values"] or not r["values"]:
+                continue
+            bm, am = statistics.median(b["values"]), statistics.median(r["values"])
+            out.append(f"| {r['measure']} | {r['tool']} | {fmt(bm)} {r['unit']} "
+                       f"({fmt(min(b['values']))}–{fmt(max(b['values']))}) | {fmt(am)} {r['unit']} "
+                       f"({fmt(min(r['values']))}–{fmt(max(r['values']))}) | {fmt(ratio(am, bm))} |")
+        out.append("")
     return out
 
 
@@ -281,6 +307,11 @@ def main():
         out += [f"## {section}. {title}", "", text, ""]
         out += section_table(rows, section)
         out.append("")
+    fixes = history(os.path.join(os.path.dirname(os.path.abspath(__file__)), "history"))
+    if fixes:
+        out += ["## Fixes found with these benchmarks (before / after)", "",
+                "Figures from `bench/history/` (recorded by `bench/run` before and after each "
+                "change, same machine, same command).", ""] + fixes
     with open(md_path, "w") as f:
         f.write("\n".join(out))
     plot(fig, png_path)
