@@ -7,7 +7,9 @@
  *   such a directory, skipped otherwise);
  * - background jobs of one priority take turns in time slices
  *   (BITS_LIMIT_TIME_SLICE_MS): each is seen TRANSFERRING while the other
- *   waits QUEUED, and both end byte-identical (issue 4, spec 5.3).
+ *   waits QUEUED, and both end byte-identical (issue 4, spec 5.3);
+ * - a callback registered after the job reached TRANSFERRED or ERROR
+ *   still receives that event, once (issue 4, spec 2.11).
  *
  * Waits are bounded and generous; nothing asserts how long anything took.
  */
@@ -18,6 +20,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <pthread.h>
 
 #include <openbits/openbits.h>
 
@@ -137,11 +141,90 @@ static void test_equal_priority_jobs_take_turns(void **state)
     free(www), free(dl);
 }
 
+typedef struct counter {
+    pthread_mutex_t lock;
+    uint32_t kind; /* the event kind counted */
+    int count, others;
+} counter;
+
+static void count_event(const bits_event *ev, void *data)
+{
+    counter *c = data;
+    pthread_mutex_lock(&c->lock);
+    if (ev->kind == c->kind)
+        c->count++;
+    else
+        c->others++;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static int count_of(counter *c)
+{
+    pthread_mutex_lock(&c->lock);
+    int n = c->count;
+    pthread_mutex_unlock(&c->lock);
+    return n;
+}
+
+/* Waits (bounded) until @p job is in @p state. */
+static void wait_state(bits_job *job, uint32_t state)
+{
+    double end = now_s() + 30;
+    while (state_of(job) != state && now_s() < end)
+        usleep(5000);
+    assert_int_equal(state_of(job), state);
+}
+
+/* Registers a callback on a job already in @p state and expects exactly
+ * one @p kind event (waiting for more a little, which can only pass). */
+static void expect_one_late_event(bits_job *job, uint32_t kind)
+{
+    counter c = { .lock = PTHREAD_MUTEX_INITIALIZER, .kind = kind };
+    assert_hr_equal(bits_job_set_event_callback(job, count_event, &c), BITS_S_OK);
+    double end = now_s() + 10;
+    while (count_of(&c) == 0 && now_s() < end)
+        usleep(5000);
+    usleep(300000);
+    assert_int_equal(count_of(&c), 1);
+    assert_hr_equal(bits_job_set_event_callback(job, NULL, NULL), BITS_S_OK);
+}
+
+static void test_late_callbacks_hear_the_outcome_once(void **state)
+{
+    (void)state;
+    bits_manager *m;
+    assert_hr_equal(bits_manager_open(NULL, BITS_MANAGER_OPEN_IN_MEMORY, &m), BITS_S_OK);
+    char *src = ts_path_join(g_dir, "src.bin"), *dst = ts_path_join(g_dir, "dst.bin"),
+         *missing = ts_path_join(g_dir, "missing.bin"), *dst2 = ts_path_join(g_dir, "dst2.bin");
+    ts_write_file(src, 5000, 7);
+    bits_guid id;
+    bits_job *ok, *bad;
+    assert_hr_equal(bits_manager_create_job(m, "ok", BG_JOB_TYPE_DOWNLOAD, &id, &ok), BITS_S_OK);
+    assert_hr_equal(bits_manager_create_job(m, "bad", BG_JOB_TYPE_DOWNLOAD, &id, &bad), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(ok, src, dst), BITS_S_OK);      /* a local copy */
+    assert_hr_equal(bits_job_add_file(bad, missing, dst2), BITS_S_OK); /* fails: no source */
+    assert_hr_equal(bits_job_resume(ok), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(bad), BITS_S_OK);
+    wait_state(ok, BG_JOB_STATE_TRANSFERRED);
+    wait_state(bad, BG_JOB_STATE_ERROR);
+    expect_one_late_event(ok, BITS_EVENT_JOB_TRANSFERRED);
+    expect_one_late_event(bad, BITS_EVENT_JOB_ERROR);
+    assert_hr_equal(bits_job_complete(ok), BITS_S_OK);
+    assert_true(ts_files_equal(src, dst));
+    assert_hr_equal(bits_job_cancel(bad), BITS_S_OK);
+    bits_job_release(ok);
+    bits_job_release(bad);
+    bits_manager_close(m);
+    free(src), free(dst), free(missing), free(dst2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_store_of_another_user_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_equal_priority_jobs_take_turns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_late_callbacks_hear_the_outcome_once, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
