@@ -30,6 +30,8 @@ struct store {
     sqlite3 *db;
     int64_t seen_rev;           /* the newest revision this process knows */
     char *path;
+    int batching;               /* between store_batch_begin/end_locked() */
+    int64_t batch_rev;          /* revision of the open batch transaction, 0 = none */
     /* Prepared statements, keyed by their SQL text's address: every write
      * would otherwise pay for parsing the same SQL again. */
     struct {
@@ -294,6 +296,10 @@ void store_close(store *s)
 /* Starts a write transaction and takes the next revision number. */
 static int begin_write(store *s, int64_t *rev)
 {
+    if (s->batch_rev) { /* join the open batch */
+        *rev = s->batch_rev;
+        return SQLITE_OK;
+    }
     int rc = exec(s, "BEGIN IMMEDIATE");
     sqlite3_stmt *st = NULL;
     if (rc == SQLITE_OK)
@@ -311,6 +317,7 @@ static int begin_write(store *s, int64_t *rev)
 
 static bits_hresult end_write(store *s, int rc, int64_t rev)
 {
+    s->batch_rev = 0;
     if (rc == SQLITE_OK || rc == SQLITE_DONE)
         rc = exec(s, "COMMIT");
     if (rc != SQLITE_OK) {
@@ -487,7 +494,22 @@ bits_hresult store_save_file_locked(store *s, bits_file *file)
     rc = write_file_row(s, file);
     if (rc == SQLITE_OK)
         rc = touch_job_rev(s, file->job, rev);
+    if (rc == SQLITE_OK && s->batching) {
+        s->batch_rev = rev; /* committed by store_batch_end_locked() */
+        return BITS_S_OK;
+    }
     return end_write(s, rc, rev);
+}
+
+void store_batch_begin_locked(store *s)
+{
+    s->batching = 1;
+}
+
+bits_hresult store_batch_end_locked(store *s)
+{
+    s->batching = 0;
+    return s->batch_rev ? end_write(s, SQLITE_OK, s->batch_rev) : BITS_S_OK;
 }
 
 bits_hresult store_delete_job_locked(store *s, bits_job *job)
