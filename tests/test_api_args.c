@@ -342,102 +342,34 @@ static bits_hresult call_bits_hresult_at(const arg *a)
 /* Functions without a failure code: the row checks they answer sanely
  * (a NULL handle is harmless, strings are never NULL) and returns
  * BITS_S_OK, else BITS_E_FAIL. */
-
 static bits_hresult ok_if(int cond)
 {
     return cond ? BITS_S_OK : BITS_E_FAIL;
 }
 
-static bits_hresult call_bits_hresult_name(const arg *a)
-{
-    return ok_if(bits_hresult_name((bits_hresult)a->u) != NULL);
-}
+#define CHECK(fn, cond)                         \
+    static bits_hresult call_##fn(const arg *a) \
+    {                                           \
+        (void)a;                                \
+        return ok_if(cond);                     \
+    }
+#define HR(a) ((bits_hresult)(a)->u)
 
-static bits_hresult call_bits_hresult_message(const arg *a)
-{
-    return ok_if(bits_hresult_message((bits_hresult)a->u) != NULL);
-}
-
-static bits_hresult call_bits_succeeded(const arg *a)
-{
-    return ok_if(bits_succeeded((bits_hresult)a->u) == ((bits_hresult)a->u >= 0));
-}
-
-static bits_hresult call_bits_failed(const arg *a)
-{
-    return ok_if(bits_failed((bits_hresult)a->u) == ((bits_hresult)a->u < 0));
-}
-
-static bits_hresult call_bits_version(const arg *a)
-{
-    (void)a;
-    return ok_if(bits_version() != 0);
-}
-
-static bits_hresult call_bits_version_string(const arg *a)
-{
-    (void)a;
-    return ok_if(bits_version_string() != NULL && *bits_version_string());
-}
-
-static bits_hresult call_bits_free(const arg *a)
-{
-    (void)a;
-    bits_free(NULL);
-    return BITS_S_OK;
-}
-
-static bits_hresult call_bits_job_add_ref(const arg *a)
-{
-    (void)a;
-    return ok_if(bits_job_add_ref(NULL) == 0);
-}
-
-static bits_hresult call_bits_job_release(const arg *a)
-{
-    (void)a;
-    return ok_if(bits_job_release(NULL) == 0);
-}
-
-static bits_hresult call_bits_file_add_ref(const arg *a)
-{
-    (void)a;
-    return ok_if(bits_file_add_ref(NULL) == 0);
-}
-
-static bits_hresult call_bits_file_release(const arg *a)
-{
-    (void)a;
-    return ok_if(bits_file_release(NULL) == 0);
-}
-
-static bits_hresult call_bits_error_free(const arg *a)
-{
-    (void)a;
-    bits_error_free(NULL);
-    return BITS_S_OK;
-}
-
-static bits_hresult call_bits_job_enum_free(const arg *a)
-{
-    (void)a;
-    bits_job_enum_free(NULL);
-    return BITS_S_OK;
-}
-
-static bits_hresult call_bits_file_enum_free(const arg *a)
-{
-    (void)a;
-    bits_file_enum_free(NULL);
-    return BITS_S_OK;
-}
-
-static bits_hresult call_bits_manager_close(const arg *a)
-{
-    (void)a;
-    bits_manager_close(NULL);
-    return BITS_S_OK;
-}
+CHECK(bits_hresult_name, bits_hresult_name(HR(a)) != NULL)
+CHECK(bits_hresult_message, bits_hresult_message(HR(a)) != NULL)
+CHECK(bits_succeeded, bits_succeeded(HR(a)) == (HR(a) >= 0))
+CHECK(bits_failed, bits_failed(HR(a)) == (HR(a) < 0))
+CHECK(bits_version, bits_version() != 0)
+CHECK(bits_version_string, bits_version_string() != NULL && *bits_version_string())
+CHECK(bits_free, (bits_free(NULL), 1))
+CHECK(bits_job_add_ref, bits_job_add_ref(NULL) == 0)
+CHECK(bits_job_release, bits_job_release(NULL) == 0)
+CHECK(bits_file_add_ref, bits_file_add_ref(NULL) == 0)
+CHECK(bits_file_release, bits_file_release(NULL) == 0)
+CHECK(bits_error_free, (bits_error_free(NULL), 1))
+CHECK(bits_job_enum_free, (bits_job_enum_free(NULL), 1))
+CHECK(bits_file_enum_free, (bits_file_enum_free(NULL), 1))
+CHECK(bits_manager_close, (bits_manager_close(NULL), 1))
 
 /* ---- strings at and past their limits ------------------------------------- */
 
