@@ -15,6 +15,9 @@ typedef struct {
     size_t errlen;
 } cursor;
 
+/* printf-style, so the compiler checks each message (clang's -Wformat=2). */
+static int fail(cursor *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static int fail(cursor *c, const char *fmt, ...)
 {
     if (c->errlen) {
@@ -140,8 +143,10 @@ static int parse_string(cursor *c, vector_tok *t)
         free(s);
         return fail(c, "out of memory");
     }
-    for (size_t i = 0; i < (size_t)times; i++)
-        if (n) memcpy(text + i * n, s, n);
+    /* Bounded by the total, not by times: ""*4000000000 is empty, at once
+     * (found by fuzz/fuzz_vector_parse: it looped 4e9 times). */
+    for (size_t i = 0; n && i < (size_t)times; i++)
+        memcpy(text + i * n, s, n);
     text[total] = '\0';
     free(s);
     t->kind = VTOK_STR;
