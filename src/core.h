@@ -297,6 +297,14 @@ bits_hresult guid_generate(bits_guid *out);
  * store directory. On success stores a new absolute path in *out_path. */
 bits_hresult store_dir_prepare(const char *store_dir, char **out_path);
 
+/* ---- manager.c ----------------------------------------------------------------------- */
+
+/* bits_manager_open; with @p start_threads 0 it only loads the store: no
+ * watcher and no engine until a call needs one (fuzz/ opens damaged stores
+ * this way, so nothing they name is ever fetched). */
+bits_hresult manager_open(const char *store_dir, uint32_t flags, int start_threads,
+                          bits_manager **out_manager);
+
 /* ---- error_object.c ---------------------------------------------------------------- */
 
 /* Clears the job's error (caller holds the lock). */

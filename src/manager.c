@@ -11,10 +11,16 @@
 #include "watcher.h"
 #include "validate.h"
 
-static bits_hresult open_store(bits_core *core);
+static bits_hresult open_store(bits_core *core, int start_threads);
 
 BITS_API bits_hresult bits_manager_open(const char *store_dir, uint32_t flags,
                                         bits_manager **out_manager)
+{
+    return manager_open(store_dir, flags, 1, out_manager);
+}
+
+bits_hresult manager_open(const char *store_dir, uint32_t flags, int start_threads,
+                          bits_manager **out_manager)
 {
     if (!out_manager || (flags & ~BITS_MANAGER_OPEN_IN_MEMORY))
         return BITS_E_INVALIDARG;
@@ -39,7 +45,7 @@ BITS_API bits_hresult bits_manager_open(const char *store_dir, uint32_t flags,
     core->store_dir = dir;
     m->core = core;
     if (dir) {
-        bits_hresult hr = open_store(core);
+        bits_hresult hr = open_store(core, start_threads);
         if (hr < 0) {
             bits_manager_close(m);
             return hr;
@@ -49,19 +55,21 @@ BITS_API bits_hresult bits_manager_open(const char *store_dir, uint32_t flags,
     return BITS_S_OK;
 }
 
-/* Loads the jobs of the store, starts following other processes, and
- * starts the engine when a job is waiting and nobody else runs one. */
-static bits_hresult open_store(bits_core *core)
+/* Loads the jobs of the store and, with @p start_threads, starts following
+ * other processes and starts the engine when a job is waiting and nobody
+ * else runs one. */
+static bits_hresult open_store(bits_core *core, int start_threads)
 {
     bits_hresult hr = store_open(core->store_dir, &core->store);
     if (hr < 0)
         return hr;
     core_lock(core);
     hr = store_load_locked(core->store, core);
-    if (hr >= 0)
+    if (hr >= 0 && start_threads) {
         hr = watcher_start_locked(core);
-    if (hr >= 0)
-        watcher_ensure_engine_locked(core);
+        if (hr >= 0)
+            watcher_ensure_engine_locked(core);
+    }
     core_unlock(core);
     return hr;
 }
