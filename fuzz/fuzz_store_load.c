@@ -1,0 +1,181 @@
+/*
+ * fuzz_store_load.c - a damaged store: the input becomes openbits.db in a
+ * fresh 0700 store directory, which is opened as bits_manager_open does
+ * (without the watcher and engine threads, so no job it names is ever
+ * fetched). An accepted store has its jobs enumerated and every property
+ * read; a refused one must be left byte for byte as it was.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openbits/openbits.h>
+
+#include "core.h"
+#include "fuzz_input.h"
+
+static void write_file(const char *path, const uint8_t *data, size_t size)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    FUZZ_CHECK(fd >= 0);
+    FUZZ_CHECK(size == 0 || write(fd, data, size) == (ssize_t)size);
+    close(fd);
+}
+
+static int same_content(const char *path, const uint8_t *data, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    uint8_t *back = malloc(size + 1);
+    FUZZ_CHECK(back != NULL);
+    ssize_t n = read(fd, back, size + 1);
+    close(fd);
+    int same = n == (ssize_t)size && memcmp(back, data, size) == 0;
+    free(back);
+    return same;
+}
+
+/* Removes the store directory and what SQLite left in it (it is flat). */
+static void remove_store(const char *dir)
+{
+    DIR *d = opendir(dir);
+    FUZZ_CHECK(d != NULL);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+    FUZZ_CHECK(rmdir(dir) == 0);
+}
+
+static void read_string(bits_hresult hr, char *s)
+{
+    FUZZ_CHECK(hr == BITS_S_OK);
+    bits_free(s);
+}
+
+static void read_file_props(bits_file *f)
+{
+    char *s = NULL;
+    bits_file_progress p;
+    read_string(bits_file_get_remote_name(f, &s), s);
+    read_string(bits_file_get_local_name(f, &s), s);
+    s = NULL;
+    bits_hresult hr = bits_file_get_temporary_name(f, &s);
+    FUZZ_CHECK(hr == BITS_S_OK || hr == BITS_S_FALSE || hr < 0);
+    bits_free(s);
+    FUZZ_CHECK(bits_file_get_progress(f, &p) == BITS_S_OK);
+}
+
+static void read_error(bits_job *job)
+{
+    bits_error *err = NULL;
+    if (bits_job_get_error(job, &err) != BITS_S_OK)
+        return;
+    uint32_t context;
+    bits_hresult code;
+    char *s = NULL;
+    bits_file *f = NULL;
+    bits_error_get_error(err, &context, &code);
+    if (bits_error_get_file(err, &f) == BITS_S_OK)
+        bits_file_release(f);
+    if (bits_error_get_description(err, &s) == BITS_S_OK)
+        bits_free(s);
+    if (bits_error_get_context_description(err, &s) == BITS_S_OK)
+        bits_free(s);
+    if (bits_error_get_protocol(err, &s) == BITS_S_OK)
+        bits_free(s);
+    bits_error_free(err);
+}
+
+static void read_job(bits_job *job)
+{
+    uint32_t u;
+    uint64_t u64;
+    char *a = NULL, *b = NULL;
+    bits_job_progress progress;
+    bits_job_times times;
+    FUZZ_CHECK(bits_job_get_state(job, &u) == BITS_S_OK && u < BITS_JOB_STATE_COUNT);
+    bits_job_get_type(job, &u);
+    bits_job_get_priority(job, &u);
+    bits_job_get_minimum_retry_delay(job, &u);
+    bits_job_get_no_progress_timeout(job, &u);
+    bits_job_get_maximum_download_time(job, &u);
+    bits_job_get_notify_flags(job, &u);
+    bits_job_get_minimum_notification_interval(job, &u);
+    bits_job_get_security_flags(job, &u);
+    bits_job_get_files_in_flight(job, &u);
+    bits_job_get_dynamic_content(job, &u);
+    bits_job_get_error_count(job, &u);
+    bits_job_get_max_bandwidth(job, &u64);
+    bits_job_get_max_download_size(job, &u64);
+    FUZZ_CHECK(bits_job_get_progress(job, &progress) == BITS_S_OK);
+    FUZZ_CHECK(bits_job_get_times(job, &times) == BITS_S_OK);
+    if (bits_job_get_owner(job, &a) == BITS_S_OK)
+        bits_free(a);
+    if (bits_job_get_display_name(job, &a) == BITS_S_OK)
+        bits_free(a);
+    if (bits_job_get_description(job, &a) == BITS_S_OK)
+        bits_free(a);
+    if (bits_job_get_custom_headers(job, &a) == BITS_S_OK)
+        bits_free(a);
+    if (bits_job_get_notify_cmd_line(job, &a, &b) == BITS_S_OK) {
+        bits_free(a);
+        bits_free(b);
+    }
+    if (bits_job_get_proxy_settings(job, &u, &a, &b) == BITS_S_OK) {
+        bits_free(a);
+        bits_free(b);
+    }
+    read_error(job);
+    bits_file_enum *files;
+    if (bits_job_enum_files(job, &files) != BITS_S_OK)
+        return;
+    bits_file *f;
+    uint32_t got;
+    while (bits_file_enum_next(files, 1, &f, &got) == BITS_S_OK && got == 1) {
+        read_file_props(f);
+        bits_file_release(f);
+    }
+    bits_file_enum_free(files);
+}
+
+static void read_jobs(bits_manager *m)
+{
+    bits_job_enum *jobs;
+    FUZZ_CHECK(bits_manager_enum_jobs(m, 0, &jobs) == BITS_S_OK);
+    bits_job *job;
+    uint32_t got;
+    while (bits_job_enum_next(jobs, 1, &job, &got) == BITS_S_OK && got == 1) {
+        read_job(job);
+        bits_job_release(job);
+    }
+    bits_job_enum_free(jobs);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096], db[4200];
+    snprintf(dir, sizeof dir, "%s/openbits-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    FUZZ_CHECK(mkdtemp(dir) != NULL); /* mode 0700 */
+    snprintf(db, sizeof db, "%s/openbits.db", dir);
+    write_file(db, data, size);
+
+    bits_manager *m = NULL;
+    bits_hresult hr = manager_open(dir, 0, 0, &m);
+    if (hr >= 0) {
+        read_jobs(m);
+        bits_manager_close(m);
+    } else {
+        FUZZ_CHECK(hr == BG_E_DATABASE_CORRUPT || hr == BITS_E_ACCESSDENIED ||
+                   hr == BITS_E_FAIL || hr == BITS_E_OUTOFMEMORY);
+        /* Refused: never modified (the README's promise). */
+        FUZZ_CHECK(same_content(db, data, size));
+    }
+    remove_store(dir);
+    return 0;
+}
