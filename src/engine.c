@@ -37,6 +37,7 @@
 #define CHECKPOINT_US 1000000LL          /* progress reaches the store once a second */
 #define PAUSED_POLL_MS 20
 #define US_PER_S 1000000LL
+#define BATCH_MAX_US 10000LL             /* file rows wait at most this long to commit */
 
 struct engine {
     bits_core *core;
@@ -46,6 +47,7 @@ struct engine {
     transfer *transfers;        /* engine thread only */
     rate_bucket manager_bucket; /* BITS_LIMIT_MAX_BANDWIDTH */
     int has_store;              /* progress is checkpointed */
+    int64_t batch_since;        /* the open store batch's start, 0 = none (engine thread) */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -546,19 +548,26 @@ static int poll_timeout_ms(int64_t now, int64_t next_due, int paused)
     return (int)ms;
 }
 
-/* One transaction for the file rows a pass of the loop writes (a file
- * started, finished, checkpointed): with many small files in flight, a
- * commit per row was most of the cost (bench M2). See store.h. */
-static void batch_begin_locked(engine *e)
+/* Group commit of the file rows the engine writes (a file started,
+ * finished, checkpointed): one transaction for up to BATCH_MAX_US of busy
+ * loop passes (the engine sleeps no longer than that with one open). A commit per row was
+ * most of the cost with many small files (bench M2). Job states still
+ * commit at once (see store.h), so only file rows wait, a few ms. */
+static void batch_open_locked(engine *e, int64_t now)
 {
-    if (e->has_store)
+    if (e->has_store && !e->batch_since) {
         store_batch_begin_locked(e->core->store);
+        e->batch_since = now;
+    }
 }
 
-static void batch_end_locked(engine *e)
+static void batch_close_locked(engine *e, int force, int64_t now)
 {
-    if (e->has_store)
+    if (e->batch_since && (force || !store_batch_pending_locked(e->core->store) ||
+                           now - e->batch_since >= BATCH_MAX_US)) {
         store_batch_end_locked(e->core->store);
+        e->batch_since = 0;
+    }
 }
 
 static void *engine_main(void *arg)
@@ -566,12 +575,10 @@ static void *engine_main(void *arg)
     engine *e = arg;
     bits_core *core = e->core;
     transfer *resume[64];
-    int carried = 0; /* a batch left open for the next pass's first half */
     core_lock(core);
     while (!e->stop) {
         int64_t now = mono_now_us();
-        if (!carried)
-            batch_begin_locked(e);
+        batch_open_locked(e, now);
         reconcile_locked(e, now);
         int64_t next_due = run_timers_locked(core, now);
         schedule_locked(e, now);
@@ -580,7 +587,7 @@ static void *engine_main(void *arg)
             next_due = slice_end;
         int nresume = 0;
         collect_unpausable_locked(e, resume, 64, &nresume);
-        batch_end_locked(e);
+        batch_close_locked(e, 0, mono_now_us());
         core_unlock(core);
 
         for (int i = 0; i < nresume; i++)
@@ -591,25 +598,25 @@ static void *engine_main(void *arg)
             sync_progress(e, mono_now_us());
 
         core_lock(core);
-        batch_begin_locked(e);
+        batch_open_locked(e, mono_now_us());
         if (e->has_store)
             save_progress_locked(e);
         /* A finished file lets the next one start at once: no sleep. */
         int idle_ok = settle_finished(e) == 0 && !e->stop;
         /* Paused transfers wait for tokens: look again soon. */
         int paused = any_paused(e);
-        /* A file finished: the next one starts right away, and its row
-         * joins the same commit (one per file, not two, in sequence). */
-        carried = !idle_ok;
-        if (!carried)
-            batch_end_locked(e);
+        now = mono_now_us();
+        batch_close_locked(e, 0, now);
+        int64_t batch_due = e->batch_since ? e->batch_since + BATCH_MAX_US : 0;
         core_unlock(core);
         if (idle_ok)
-            curl_multi_poll(e->multi, NULL, 0, poll_timeout_ms(mono_now_us(), next_due, paused),
+            curl_multi_poll(e->multi, NULL, 0,
+                            poll_timeout_ms(now, batch_due && (!next_due || batch_due < next_due)
+                                                     ? batch_due : next_due, paused),
                             NULL);
         core_lock(core);
     }
-    batch_end_locked(e);
+    batch_close_locked(e, 1, 0);
     /* Stop every transfer; the bytes stay for the next open. */
     while (e->transfers) {
         transfer *t = e->transfers;

@@ -512,6 +512,11 @@ bits_hresult store_batch_end_locked(store *s)
     return s->batch_rev ? end_write(s, SQLITE_OK, s->batch_rev) : BITS_S_OK;
 }
 
+int store_batch_pending_locked(const store *s)
+{
+    return s->batch_rev != 0;
+}
+
 bits_hresult store_delete_job_locked(store *s, bits_job *job)
 {
     int64_t rev = 0;

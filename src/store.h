@@ -42,6 +42,8 @@ bits_hresult store_save_file_locked(store *s, bits_file *file);
  * checkpoint, or the file is fetched again after a crash. */
 void store_batch_begin_locked(store *s);
 bits_hresult store_batch_end_locked(store *s);
+/* Whether the batch holds rows not committed yet. */
+int store_batch_pending_locked(const store *s);
 
 /* Removes a job that reached ACKNOWLEDGED or CANCELLED. */
 bits_hresult store_delete_job_locked(store *s, bits_job *job);
