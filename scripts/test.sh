@@ -2,8 +2,9 @@
 # test.sh - build openbits and run every test: the C tests, the packaging
 # tests and the Python tests, first in a -Werror build, then again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, then the C tests under
-# valgrind. Installs the Debian packages it needs (as root). Exits non-zero
-# when anything fails.
+# valgrind and under ThreadSanitizer, then each libFuzzer target for a
+# bounded time (a clang build). Installs the Debian packages it needs (as
+# root). Exits non-zero when anything fails.
 #
 #   bash scripts/test.sh            # everything
 #   OPENBITS_TEST_QUICK=1 bash scripts/test.sh   # the -Werror build only
@@ -13,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 top="$(cd "$here/.." && pwd)"
 # shellcheck source=lib/deps.sh
 . "$here/lib/deps.sh"
-ensure_packages $OPENBITS_BUILD_PACKAGES valgrind
+ensure_packages $OPENBITS_BUILD_PACKAGES valgrind clang libclang-rt-14-dev
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 build_root="${OPENBITS_BUILD_ROOT:-$top/build}"
@@ -34,5 +35,12 @@ if [ -z "${OPENBITS_TEST_QUICK:-}" ]; then
     run_suite asan -DOPENBITS_SANITIZE=address,undefined
     # valgrind: the C tests once more, each executable under memcheck.
     OPENBITS_CTEST_ARGS="-L c" run_suite valgrind -DOPENBITS_VALGRIND=ON -DOPENBITS_BUILD_PYTHON=OFF
+    # ThreadSanitizer: the C tests (engine, notifier and watcher threads,
+    # openbitsd); the first report aborts the process that has it.
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" OPENBITS_CTEST_ARGS="-L c" \
+        run_suite tsan -DOPENBITS_SANITIZE=thread -DOPENBITS_BUILD_PYTHON=OFF
+    # libFuzzer: each target for a bounded time over its seeds (fuzz/README.md).
+    CC=clang run_suite fuzz -DOPENBITS_BUILD_FUZZERS=ON -DOPENBITS_BUILD_TESTS=OFF \
+        -DOPENBITS_BUILD_PYTHON=OFF -DOPENBITS_BUILD_EXAMPLES=OFF
 fi
 echo "=== openbits: all tests passed ==="
