@@ -11,7 +11,32 @@
  * resumes. Exit 0 when the files are in place, 1 otherwise.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+
 #include "util.h"
+
+/* Waiting the way an application should: woken by the job's events, not
+ * polling (a poll loop would share the CPU with the engine). */
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
+static int done;
+
+static void on_event(const bits_event *ev, void *data)
+{
+    (void)ev;
+    (void)data;
+    pthread_mutex_lock(&done_lock);
+    done = 1;
+    pthread_cond_signal(&done_cond);
+    pthread_mutex_unlock(&done_lock);
+}
+
+static int is_final(bits_job *job, uint32_t *state)
+{
+    bits_job_get_state(job, state);
+    return *state == BG_JOB_STATE_TRANSFERRED || *state == BG_JOB_STATE_ERROR ||
+           *state == BG_JOB_STATE_CANCELLED;
+}
 
 /* Reads "URL DEST" lines into @p out (strings leaked on purpose: the
  * process ends right after). Returns the count. */
@@ -96,15 +121,22 @@ int main(int argc, char **argv)
             bench_must(bits_job_set_max_bandwidth(job, bandwidth), "max bandwidth");
         free(files);
     }
+    bench_must(bits_job_set_notify_flags(job, BITS_EVENT_JOB_TRANSFERRED | BITS_EVENT_JOB_ERROR),
+               "notify flags");
+    bench_must(bits_job_set_event_callback(job, on_event, NULL), "callback");
     bits_job_resume(job); /* a taken-over job may already be queued */
     uint32_t state = 0;
-    for (;;) {
-        bits_job_get_state(job, &state);
-        if (state == BG_JOB_STATE_TRANSFERRED || state == BG_JOB_STATE_ERROR ||
-            state == BG_JOB_STATE_CANCELLED)
-            break;
-        bench_sleep_ms(1);
+    pthread_mutex_lock(&done_lock);
+    while (!is_final(job, &state)) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1; /* a safety net only: the event wakes us */
+        if (!done)
+            pthread_cond_timedwait(&done_cond, &done_lock, &until);
+        done = 0;
     }
+    pthread_mutex_unlock(&done_lock);
+    bits_job_set_event_callback(job, NULL, NULL);
     int rc = 1;
     if (state == BG_JOB_STATE_TRANSFERRED)
         rc = bits_failed(bits_job_complete(job));
