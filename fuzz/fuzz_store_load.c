@@ -51,22 +51,27 @@ static void remove_store(const char *dir)
     FUZZ_CHECK(rmdir(dir) == 0);
 }
 
-static void read_string(bits_hresult hr, char *s)
-{
-    FUZZ_CHECK(hr == BITS_S_OK);
-    bits_free(s);
-}
+/* Each getter of one string property, the string freed again. */
+#define READ_STRINGS(object, ...)                                        \
+    do {                                                                 \
+        bits_hresult (*getters_[])(__typeof__(object), char **) = { __VA_ARGS__ }; \
+        for (size_t i_ = 0; i_ < sizeof getters_ / sizeof getters_[0]; i_++) { \
+            char *s_ = NULL;                                             \
+            if (getters_[i_](object, &s_) == BITS_S_OK)                  \
+                bits_free(s_);                                           \
+        }                                                                \
+    } while (0)
 
 static void read_file_props(bits_file *f)
 {
     char *s = NULL;
-    bits_file_progress p;
-    read_string(bits_file_get_remote_name(f, &s), s);
-    read_string(bits_file_get_local_name(f, &s), s);
-    s = NULL;
-    bits_hresult hr = bits_file_get_temporary_name(f, &s);
-    FUZZ_CHECK(hr == BITS_S_OK || hr == BITS_S_FALSE || hr < 0);
+    FUZZ_CHECK(bits_file_get_remote_name(f, &s) == BITS_S_OK && s);
     bits_free(s);
+    s = NULL;
+    FUZZ_CHECK(bits_file_get_local_name(f, &s) == BITS_S_OK && s);
+    bits_free(s);
+    READ_STRINGS(f, bits_file_get_temporary_name);
+    bits_file_progress p;
     FUZZ_CHECK(bits_file_get_progress(f, &p) == BITS_S_OK);
 }
 
@@ -77,17 +82,12 @@ static void read_error(bits_job *job)
         return;
     uint32_t context;
     bits_hresult code;
-    char *s = NULL;
     bits_file *f = NULL;
     bits_error_get_error(err, &context, &code);
     if (bits_error_get_file(err, &f) == BITS_S_OK)
         bits_file_release(f);
-    if (bits_error_get_description(err, &s) == BITS_S_OK)
-        bits_free(s);
-    if (bits_error_get_context_description(err, &s) == BITS_S_OK)
-        bits_free(s);
-    if (bits_error_get_protocol(err, &s) == BITS_S_OK)
-        bits_free(s);
+    READ_STRINGS(err, bits_error_get_description, bits_error_get_context_description,
+                 bits_error_get_protocol);
     bits_error_free(err);
 }
 
@@ -99,33 +99,26 @@ static void read_job(bits_job *job)
     bits_job_progress progress;
     bits_job_times times;
     FUZZ_CHECK(bits_job_get_state(job, &u) == BITS_S_OK && u < BITS_JOB_STATE_COUNT);
-    bits_job_get_type(job, &u);
-    bits_job_get_priority(job, &u);
-    bits_job_get_minimum_retry_delay(job, &u);
-    bits_job_get_no_progress_timeout(job, &u);
-    bits_job_get_maximum_download_time(job, &u);
-    bits_job_get_notify_flags(job, &u);
-    bits_job_get_minimum_notification_interval(job, &u);
-    bits_job_get_security_flags(job, &u);
-    bits_job_get_files_in_flight(job, &u);
-    bits_job_get_dynamic_content(job, &u);
-    bits_job_get_error_count(job, &u);
-    bits_job_get_max_bandwidth(job, &u64);
-    bits_job_get_max_download_size(job, &u64);
+    bits_hresult (*const numbers[])(bits_job *, uint32_t *) = {
+        bits_job_get_type, bits_job_get_priority, bits_job_get_minimum_retry_delay,
+        bits_job_get_no_progress_timeout, bits_job_get_maximum_download_time,
+        bits_job_get_notify_flags, bits_job_get_minimum_notification_interval,
+        bits_job_get_security_flags, bits_job_get_files_in_flight,
+        bits_job_get_dynamic_content, bits_job_get_error_count,
+    };
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        FUZZ_CHECK(numbers[i](job, &u) == BITS_S_OK);
+    FUZZ_CHECK(bits_job_get_max_bandwidth(job, &u64) == BITS_S_OK);
+    FUZZ_CHECK(bits_job_get_max_download_size(job, &u64) == BITS_S_OK);
     FUZZ_CHECK(bits_job_get_progress(job, &progress) == BITS_S_OK);
     FUZZ_CHECK(bits_job_get_times(job, &times) == BITS_S_OK);
-    if (bits_job_get_owner(job, &a) == BITS_S_OK)
-        bits_free(a);
-    if (bits_job_get_display_name(job, &a) == BITS_S_OK)
-        bits_free(a);
-    if (bits_job_get_description(job, &a) == BITS_S_OK)
-        bits_free(a);
-    if (bits_job_get_custom_headers(job, &a) == BITS_S_OK)
-        bits_free(a);
+    READ_STRINGS(job, bits_job_get_owner, bits_job_get_display_name, bits_job_get_description,
+                 bits_job_get_custom_headers);
     if (bits_job_get_notify_cmd_line(job, &a, &b) == BITS_S_OK) {
         bits_free(a);
         bits_free(b);
     }
+    a = b = NULL;
     if (bits_job_get_proxy_settings(job, &u, &a, &b) == BITS_S_OK) {
         bits_free(a);
         bits_free(b);
