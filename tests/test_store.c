@@ -548,6 +548,71 @@ static void test_newer_schema_is_refused(void **unused)
     free(db);
 }
 
+/* Every check that can refuse a store runs before the first write (found
+ * by fuzz/fuzz_store_load): a refused database keeps every byte, even in
+ * rollback-journal mode, where the switch to WAL would rewrite its header. */
+static void test_refused_store_is_never_written(void **unused)
+{
+    (void)unused;
+    static const char *const damage[] = {
+        "PRAGMA user_version=99",                                  /* newer */
+        "ALTER TABLE jobs RENAME COLUMN seq TO sequence",          /* not our schema */
+        "CREATE TRIGGER t AFTER INSERT ON jobs BEGIN SELECT 1; END", /* runs on our writes */
+        "CREATE TABLE extra(x)",
+    };
+    char *db = ts_path_join(g_store, "openbits.db");
+    size_t cap = 1 << 20;
+    char *before = malloc(cap), *after = malloc(cap);
+    assert_true(before && after);
+    for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+        unlink(db);
+        bits_manager *m = open_store();
+        bits_manager_close(m);
+        sqlite3 *h;
+        assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(h, damage[i], NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(h);
+        size_t n = read_bytes(db, before, cap);
+        assert_hr_equal(bits_manager_open(g_store, 0, &m), BG_E_DATABASE_CORRUPT);
+        assert_int_equal(read_bytes(db, after, cap), n);
+        assert_memory_equal(after, before, n);
+    }
+    free(before), free(after), free(db);
+}
+
+/* A temporary file name in the store that openbits would not have made
+ * (another directory, another form) is ignored: finishing a cancelled job
+ * never deletes some other file. */
+static void test_foreign_temp_name_is_not_deleted(void **unused)
+{
+    (void)unused;
+    bits_manager *m = open_store();
+    bits_job *job;
+    bits_guid id;
+    char *d = ts_path_join(g_dir, "x.bin"), *victim = ts_path_join(g_dir, "precious.txt");
+    assert_hr_equal(bits_manager_create_job(m, "hostile", 0, &id, &job), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, "http://127.0.0.1:9/x", d), BITS_S_OK);
+    bits_job_release(job);
+    bits_manager_close(m);
+    write_bytes(victim, "keep", 4);
+    char *db = ts_path_join(g_store, "openbits.db");
+    sqlite3 *h;
+    char sql[600];
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    snprintf(sql, sizeof sql, "UPDATE jobs SET state = %u; UPDATE files SET temp_name = '%s';",
+             BG_JOB_STATE_CANCELLED, victim);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+
+    m = open_store();
+    only_job(m, 0);
+    struct stat st;
+    assert_int_equal(stat(victim, &st), 0);
+    bits_manager_close(m);
+    free(d), free(victim), free(db);
+}
+
 static void test_loose_database_permissions_refused(void **unused)
 {
     (void)unused;
@@ -713,7 +778,9 @@ int main(void)
         T(test_two_processes_share_a_store),
         T(test_corrupt_store_is_refused_untouched),
         T(test_newer_schema_is_refused),
+        T(test_refused_store_is_never_written),
         T(test_loose_database_permissions_refused),
+        T(test_foreign_temp_name_is_not_deleted),
         T(test_leftover_temps_of_final_jobs_are_removed),
         T(test_inactive_jobs_are_cancelled),
         T(test_daemon_finishes_jobs_of_departed_programs),
