@@ -235,6 +235,8 @@ static void test_remote_names(void **unused)
         "http:/x", "http:///path", "http://:80/x", "http://host:port/x",
         "http://ho st/x", "http://host/a b", "http://host/\x01", "file://host/x",
         "file://", "file:///", "/", "http://[::1/x", "javascript:alert(1)", "HTTP//x",
+        /* libcurl refuses these, so no transfer could ever start (fuzz_names) */
+        "http://,example.org/", "http://host:65536/x", "http://[zz]/x",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         if (validate_remote_name(bad[i]) != BITS_E_INVALIDARG) {
