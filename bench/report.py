@@ -25,7 +25,8 @@ SECTIONS = {
            "one job holding every file; peers: one command with every URL."),
     "M3": ("Re-download after kill -9", "Bytes nginx sent before the kill minus the offset the "
            "resume asked for (socket buffers count for every tool alike). One value per kill."),
-    "M4": ("Resume when the server file changed", "Interrupted by kill -9, the server file "
+    "M4": ("Resume when the server file changed", "Interrupted by kill -9 (aria2c also by SIGTERM) after {change_kill_at} s, past "
+           "openbits' first checkpoint (once a second); the server file "
            "replaced (same size, newer mtime), then resumed. 1 = the new file whole (or a clean "
            "refusal); 0 = success reported with old and new bytes mixed."),
     "M5": ("Memory per queued job", "RSS gained by the process holding the jobs, in KB "
@@ -66,6 +67,13 @@ def fmt(v):
     if a >= 1:
         return f"{v:.2f}"
     return f"{v:.3g}"
+
+
+class Meta(dict):
+    """Run facts for the section texts; unknown ones print as '?'."""
+
+    def __missing__(self, key):
+        return "?"
 
 
 class Figures:
@@ -210,7 +218,7 @@ def goals(fig, meta):
                        for t in ("aria2c (control file)", "curl -C -", "wget -c"))
     add(f"M3 re-fetch after kill -9 ≤ max(1 s of transfer, 4 MiB) = {fmt(budget)} MB (worst kill)",
         f"{fmt(worst)} MB", peers3, worst, lambda r: r <= budget)
-    tools4 = ("openbits C API", "curl -C -", "wget -c", "aria2c -c")
+    tools4 = ("openbits C API", "curl -C -", "wget -c", "aria2c -c", "aria2c -c (SIGTERM)")
 
     def share(t):
         v = fig.values("M4", "resume", t)
@@ -304,7 +312,7 @@ def main():
         out.append("| " + " | ".join(row) + " |")
     out += ["", "![plot](results.png)", ""]
     for section, (title, text) in SECTIONS.items():
-        out += [f"## {section}. {title}", "", text, ""]
+        out += [f"## {section}. {title}", "", text.format_map(Meta(meta)), ""]
         out += section_table(rows, section)
         out.append("")
     fixes = history(os.path.join(os.path.dirname(os.path.abspath(__file__)), "history"))
