@@ -126,6 +126,8 @@ struct bits_job {
 
     uint64_t store_seq;         /* creation order in the store */
     uint32_t files_saved;       /* files already written to the store */
+    uint32_t files_done_hint;   /* files below this index are all transferred (a lower
+                                   bound the engine raises; 0 when rows are reloaded) */
 
     /* Engine bookkeeping (monotonic microseconds; 0 = not set). */
     uint64_t queued_seq;        /* position in the round-robin order */

@@ -246,19 +246,27 @@ static int any_paused(const engine *e)
 
 /* ---- transfers ---------------------------------------------------------------- */
 
-static uint32_t running_files(const bits_job *job)
+/* The job's files transferring now: counted on the engine's transfer
+ * list (at most the files in flight), not over all of the job's files. */
+static uint32_t running_files(const engine *e, const bits_job *job)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < job->nfiles; i++)
-        n += job->files[i]->active ? 1u : 0u;
+    for (const transfer *t = e->transfers; t; t = t->next)
+        n += t->job == job ? 1u : 0u;
     return n;
 }
 
-static bits_file *next_pending_file(const bits_job *job)
+/* The first file neither transferred nor active. Starts past the prefix
+ * known to be transferred and raises it, so feeding a job of N files costs
+ * O(N) in all, not O(N^2) (bench M2). */
+static bits_file *next_pending_file(bits_job *job)
 {
-    for (uint32_t i = 0; i < job->nfiles; i++) {
+    uint32_t i = job->files_done_hint;
+    for (; i < job->nfiles; i++) {
         bits_file *f = job->files[i];
-        if (!f->transferred && !f->active)
+        if (f->transferred && i == job->files_done_hint)
+            job->files_done_hint = i + 1;
+        else if (!f->transferred && !f->active)
             return f;
     }
     return NULL;
@@ -307,13 +315,13 @@ static void start_file_locked(engine *e, bits_job *job, bits_file *file)
 static void feed_job_locked(engine *e, bits_job *job)
 {
     while (is_running_state(atomic_load(&job->state)) &&
-           running_files(job) < job->files_in_flight) {
+           running_files(e, job) < job->files_in_flight) {
         bits_file *f = next_pending_file(job);
         if (!f)
             break;
         start_file_locked(e, job, f);
     }
-    if (is_running_state(atomic_load(&job->state)) && running_files(job) == 0 &&
+    if (is_running_state(atomic_load(&job->state)) && running_files(e, job) == 0 &&
         !(job_conditions_locked(job) & STATE_COND_HAS_PENDING)) {
         if (atomic_load(&job->state) == BG_JOB_STATE_CONNECTING)
             job_apply_locked(job, STATE_EV_CONNECTED, job_conditions_locked(job));

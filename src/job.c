@@ -99,7 +99,7 @@ uint32_t job_conditions_locked(const bits_job *job)
     uint32_t cond = 0;
     if (job->nfiles)
         cond |= STATE_COND_HAS_FILES;
-    for (uint32_t i = 0; i < job->nfiles; i++) {
+    for (uint32_t i = job->files_done_hint; i < job->nfiles; i++) {
         if (!job->files[i]->transferred) {
             cond |= STATE_COND_HAS_PENDING;
             break;

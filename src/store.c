@@ -676,6 +676,7 @@ static int read_files(store *s, bits_job *job)
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_bind_blob(st, 1, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
+    job->files_done_hint = 0; /* rows may clear "transferred" */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         uint32_t idx = (uint32_t)sqlite3_column_int64(st, 0);
         if (idx > job->nfiles)
