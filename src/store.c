@@ -183,7 +183,7 @@ static int schema_matches(store *s, int version)
 /* Refuses, without writing, a database from a newer openbits, one whose
  * schema is not ours, or one with damage SQLite only finds on reading its
  * pages. */
-static bits_hresult check_readable(store *s)
+static bits_hresult check_snapshot(store *s)
 {
     int rc;
     int version = schema_version(s, &rc);
@@ -204,16 +204,37 @@ static bits_hresult check_readable(store *s)
     return hr_from_sqlite(rc);
 }
 
-static bits_hresult migrate(store *s)
+/* check_snapshot() in one read transaction: another process creating the
+ * store at this moment must not be seen half way (version 0 read before
+ * its commit, its tables after). A deferred BEGIN writes nothing. */
+static bits_hresult check_readable(store *s)
 {
-    int rc;
-    int version = schema_version(s, &rc);
+    int rc = exec(s, "BEGIN");
     if (rc != SQLITE_OK)
         return hr_from_sqlite(rc);
-    if (version < 0)
-        return BG_E_DATABASE_CORRUPT;
-    for (; version < SCHEMA_VERSION; version++) {
-        rc = exec(s, "BEGIN IMMEDIATE");
+    bits_hresult hr = check_snapshot(s);
+    exec(s, "COMMIT");
+    return hr;
+}
+
+/* Each step reads the version after taking the write lock, so two
+ * processes opening a new store at once do not both create it. */
+static bits_hresult migrate(store *s)
+{
+    for (;;) {
+        int rc = exec(s, "BEGIN IMMEDIATE");
+        if (rc != SQLITE_OK)
+            return hr_from_sqlite(rc);
+        int version = schema_version(s, &rc);
+        bits_hresult hr = BITS_S_OK;
+        if (rc != SQLITE_OK)
+            hr = hr_from_sqlite(rc);
+        else if (version < 0 || version > SCHEMA_VERSION)
+            hr = BG_E_DATABASE_CORRUPT;
+        if (hr < 0 || version == SCHEMA_VERSION) {
+            exec(s, hr < 0 ? "ROLLBACK" : "COMMIT");
+            return hr;
+        }
         for (const char *const *sql = migrations[version]; rc == SQLITE_OK && *sql; sql++)
             rc = exec(s, *sql);
         char pragma[48];
@@ -227,7 +248,6 @@ static bits_hresult migrate(store *s)
             return hr_from_sqlite(rc);
         }
     }
-    return BITS_S_OK;
 }
 
 /* The database file is created by us with mode 0600 before SQLite sees

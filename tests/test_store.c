@@ -365,6 +365,53 @@ static void test_416_on_a_finished_file(void **unused)
     free(www), free(src), free(d), free(url), free(db);
 }
 
+/* Several processes open a store that does not exist yet, all at once:
+ * each open succeeds and sees one schema (none creates it twice or finds
+ * it half made). Repeated because the window is small. */
+static void test_concurrent_first_open(void **unused)
+{
+    (void)unused;
+    enum { ROUNDS = 15, PROCS = 4 };
+    for (int round = 0; round < ROUNDS; round++) {
+        char name[32];
+        snprintf(name, sizeof name, "first-%d", round);
+        char *dir = ts_path_join(g_dir, name);
+        pid_t kids[PROCS];
+        for (int k = 0; k < PROCS; k++) {
+            kids[k] = fork();
+            assert_true(kids[k] >= 0);
+            if (kids[k] == 0) {
+                bits_manager *m;
+                bits_job *job;
+                bits_guid id;
+                int ok = bits_manager_open(dir, 0, &m) >= 0 &&
+                         bits_manager_create_job(m, "racer", 0, &id, &job) >= 0;
+                if (ok)
+                    bits_job_release(job);
+                if (ok)
+                    bits_manager_close(m);
+                _exit(ok ? 0 : 1);
+            }
+        }
+        for (int k = 0; k < PROCS; k++) {
+            int status;
+            assert_int_equal(waitpid(kids[k], &status, 0), kids[k]);
+            assert_true(WIFEXITED(status));
+            assert_int_equal(WEXITSTATUS(status), 0);
+        }
+        bits_manager *m;
+        assert_hr_equal(bits_manager_open(dir, 0, &m), BITS_S_OK);
+        bits_job_enum *e;
+        uint32_t count = 0;
+        assert_hr_equal(bits_manager_enum_jobs(m, 0, &e), BITS_S_OK);
+        assert_hr_equal(bits_job_enum_get_count(e, &count), BITS_S_OK);
+        assert_int_equal(count, PROCS);
+        bits_job_enum_free(e);
+        bits_manager_close(m);
+        free(dir);
+    }
+}
+
 /* Another process holds the engine and dies: a manager still open here
  * takes over and finishes the transfer. */
 static void test_engine_takeover(void **unused)
@@ -774,6 +821,7 @@ int main(void)
         T(test_reopen_restores_everything),
         T(test_kill_9_at_random_points),
         T(test_engine_takeover),
+        T(test_concurrent_first_open),
         T(test_416_on_a_finished_file),
         T(test_two_processes_share_a_store),
         T(test_corrupt_store_is_refused_untouched),
