@@ -264,7 +264,8 @@ static void test_kill_9_at_random_points(void **unused)
     mkdir(www, 0755);
     char *src = ts_path_join(www, "big.bin"), *d = ts_path_join(g_dir, "big.bin");
     char *seen_path = ts_path_join(g_dir, "seen");
-    const uint64_t size = 24u << 20, rate = 2u << 20;
+    /* 32 s of transfer at the rate: 20 runs of at most 0.8 s never finish it. */
+    const uint64_t size = 64u << 20, rate = 2u << 20;
     const uint64_t bound = rate > (4u << 20) ? rate : (4u << 20);
     ts_write_file(src, size, 42);
     ts_server srv;
@@ -294,6 +295,8 @@ static void test_kill_9_at_random_points(void **unused)
         assert_true(lost <= bound);
         last_checkpoint = checkpoint;
     }
+    assert_int_equal(rounds, 20);
+    assert_false(transferred);
     print_message("kill -9 x %d: at most %llu bytes to fetch again per kill (bound %llu)\n",
                   rounds, (unsigned long long)worst, (unsigned long long)bound);
 
