@@ -127,16 +127,22 @@ def history(directory):
         before, after = Figures(load(base + ".before.tsv")), load(base + ".after.tsv")
         with open(text_path) as f:
             out += [f.read().strip(), ""]
-        out += ["| measure | tool | before (median, range) | after (median, range) | after / before |",
-                "|---|---|---|---|---|"]
+        pairs = []
         for r in after:
             b = before.find(r["section"], r["measure"], r["tool"])
-            if not b or not b["values"] or not r["values"]:
-                continue
-            bm, am = statistics.median(b["values"]), statistics.median(r["values"])
-            out.append(f"| {r['measure']} | {r['tool']} | {fmt(bm)} {r['unit']} "
-                       f"({fmt(min(b['values']))}–{fmt(max(b['values']))}) | {fmt(am)} {r['unit']} "
-                       f"({fmt(min(r['values']))}–{fmt(max(r['values']))}) | {fmt(ratio(am, bm))} |")
+            if b and b["values"] and r["values"]:
+                pairs.append((r, b, statistics.median(r["values"]) / statistics.median(b["values"])))
+        # The peers ran unchanged in both runs: their change is the machine's.
+        peer_changes = [c for r, _, c in pairs if not r["tool"].startswith("openbits")]
+        noise = statistics.median(peer_changes) if peer_changes else None
+        out += ["| measure | tool | before (median, range) | after (median, range) | after / before "
+                "| ÷ peers' change |", "|---|---|---|---|---|---|"]
+        for r, b, change in pairs:
+            bv, av = b["values"], r["values"]
+            own = fmt(change / noise) if noise and r["tool"].startswith("openbits") else ""
+            out.append(f"| {r['measure']} | {r['tool']} | {fmt(statistics.median(bv))} {r['unit']} "
+                       f"({fmt(min(bv))}–{fmt(max(bv))}) | {fmt(statistics.median(av))} {r['unit']} "
+                       f"({fmt(min(av))}–{fmt(max(av))}) | {fmt(change)} | {own} |")
         out.append("")
     return out
 
@@ -254,6 +260,8 @@ def plot(fig, path):
             v = r["values"]
             scale = 1.0
             label = r["tool"]
+            if section == "M6":
+                label = f"{r['tool']}, {r['measure'].split(', ')[1]}"
             if section == "M8":
                 asked = r["measure"].split()[3]  # "achieved at a N MB/s cap"
                 scale = 1.0 / float(asked)
@@ -319,7 +327,9 @@ def main():
     if fixes:
         out += ["## Fixes found with these benchmarks (before / after)", "",
                 "Figures from `bench/history/` (recorded by `bench/run` before and after each "
-                "change, same machine, same command).", ""] + fixes
+                "change, same machine, same command; oldest first). The peers ran unchanged in both runs, so "
+                "their change is the machine's noise; the last column divides openbits' change "
+                "by the median change of the peers.", ""] + fixes
     with open(md_path, "w") as f:
         f.write("\n".join(out))
     plot(fig, png_path)
