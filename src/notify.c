@@ -32,6 +32,7 @@ struct notifier {
     pthread_cond_t idle;        /* a callback returned */
     pending_event *head;
     int stop;
+    int drain;                  /* on stop, deliver what is queued first */
     bits_job *running_job;      /* whose per-job callback is running */
     int running_manager;        /* the manager callback is running */
 };
@@ -144,7 +145,7 @@ static void deliver_locked(notifier *n, pending_event *ev)
         job->last_modification_event = mono_now_us();
     if (job->cb)
         call_unlocked(n, job->cb, job->cb_data, &e, job);
-    if (!ev->job_only && n->core->manager_cb && !n->stop)
+    if (!ev->job_only && n->core->manager_cb && (!n->stop || n->drain))
         call_unlocked(n, n->core->manager_cb, n->core->manager_cb_data, &e, NULL);
 }
 
@@ -173,9 +174,15 @@ static void *notifier_main(void *arg)
             pthread_cond_wait(&n->wake, &core->lock);
         }
     }
+    /* Closing: outcomes already queued (state changes, files and jobs
+     * transferred, errors) are still delivered, so a program that closes
+     * right after a job finished hears of it; coalesced progress is not.
+     * Nothing new is queued once stop is set. */
     while (n->head) {
         pending_event *ev = n->head;
         n->head = ev->next;
+        if (n->drain && !ev->coalescible)
+            deliver_locked(n, ev);
         bits_job_release(ev->job);
         free(ev);
     }
@@ -228,9 +235,12 @@ void notify_stop(bits_core *core)
         core_unlock(core);
         return;
     }
-    n->stop = 1;
-    pthread_cond_signal(&n->wake);
     int self = is_notifier_thread(n);
+    n->stop = 1;
+    /* From inside a callback nobody waits for the thread, so the callers'
+     * user data may be gone before a drained event would run: no drain. */
+    n->drain = !self;
+    pthread_cond_signal(&n->wake);
     pthread_t thread = n->thread;
     core_unlock(core);
     /* From inside a callback the thread cannot be joined: it finishes the

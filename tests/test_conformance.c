@@ -218,6 +218,45 @@ static void test_late_callbacks_hear_the_outcome_once(void **state)
     free(src), free(dst), free(missing), free(dst2);
 }
 
+/* A slow callback: the events after the first queue up behind it. */
+static void slow_count_event(const bits_event *ev, void *data)
+{
+    usleep(300000);
+    count_event(ev, data);
+}
+
+/* Closing the manager right after a job finished still delivers the
+ * outcome events already queued (before close returns). */
+static void test_close_delivers_queued_outcomes(void **state)
+{
+    (void)state;
+    bits_manager *m;
+    assert_hr_equal(bits_manager_open(NULL, BITS_MANAGER_OPEN_IN_MEMORY, &m), BITS_S_OK);
+    char *src = ts_path_join(g_dir, "src.bin"), *d1 = ts_path_join(g_dir, "d1.bin"),
+         *d2 = ts_path_join(g_dir, "d2.bin");
+    ts_write_file(src, 5000, 3);
+    bits_guid id;
+    bits_job *job;
+    assert_hr_equal(bits_manager_create_job(m, "closing", BG_JOB_TYPE_DOWNLOAD, &id, &job),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, src, d1), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(job, src, d2), BITS_S_OK);
+    counter c = { .lock = PTHREAD_MUTEX_INITIALIZER, .kind = BITS_EVENT_JOB_TRANSFERRED };
+    assert_hr_equal(bits_job_set_notify_flags(job, BG_NOTIFY_JOB_TRANSFERRED |
+                                                       BG_NOTIFY_FILE_TRANSFERRED),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_set_event_callback(job, slow_count_event, &c), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    wait_state(job, BG_JOB_STATE_TRANSFERRED);
+    bits_manager_close(m); /* the first FILE_TRANSFERRED is most likely still running */
+    assert_int_equal(count_of(&c), 1);
+    pthread_mutex_lock(&c.lock);
+    assert_int_equal(c.others, 2); /* both FILE_TRANSFERRED, before it */
+    pthread_mutex_unlock(&c.lock);
+    bits_job_release(job);
+    free(src), free(d1), free(d2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +264,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_equal_priority_jobs_take_turns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_late_callbacks_hear_the_outcome_once, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_close_delivers_queued_outcomes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

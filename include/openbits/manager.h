@@ -50,7 +50,10 @@ BITS_API bits_hresult bits_manager_open(const char *store_dir, uint32_t flags,
  * to its jobs. Job, file and enumerator handles the caller still holds stay
  * valid: their getters keep answering with the last known values, and
  * every mutator returns BG_E_INVALID_STATE. Release them as usual.
- * NULL is ignored. After this call @p manager must not be used again.
+ * Events already queued when it is called (state changes, files and jobs
+ * transferred, errors; not coalesced progress) are delivered before it
+ * returns, except when it is called from inside a callback, which drops
+ * them. NULL is ignored. After this call @p manager must not be used again.
  * @threadsafety any thread, but not at the same time as other calls on the
  *         same manager.
  */
