@@ -24,6 +24,9 @@ client() {
     TIMED="$(awk -v ns=$((end - start)) 'END { printf "%.4f %.3f", ns / 1e9, $1 + $2 }' "$t")"
 }
 
+# quotient A B FORMAT: A / B printed with the printf FORMAT (B = 0 counts as 1 ms).
+quotient() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / (b > 0 ? b : 0.001) }'; }
+
 # fresh DIR: an empty directory (destinations are deleted between runs).
 fresh() { rm -rf "$1" && mkdir -p "$1"; }
 

@@ -17,7 +17,7 @@ m1_large() {
             cmp -s "$dir/big.bin" "$DATA/big.bin" || { echo "bench: $tool: wrong bytes" >&2; return 1; }
             set -- $TIMED
             wall[$tool]+=" $1"
-            cpu[$tool]+=" $(awk -v c="$2" -v g="$gib" 'BEGIN { printf "%.3f", c / g }')"
+            cpu[$tool]+=" $(quotient "$2" "$gib" %.3f)"
         done
     done
     for tool in "${!wall[@]}"; do

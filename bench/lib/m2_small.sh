@@ -33,7 +33,7 @@ m2_small() {
             esac
             [ "$(ls "$dir" | wc -l)" -eq "$SMALL_FILES" ] || { echo "bench: $tool: files missing" >&2; return 1; }
             set -- $TIMED
-            rate[$tool]+=" $(awk -v n="$SMALL_FILES" -v w="$1" 'BEGIN { printf "%.0f", n / (w > 0 ? w : 0.005) }')"
+            rate[$tool]+=" $(quotient "$SMALL_FILES" "$1" %.0f)"
         done
     done
     for tool in "${tools[@]}"; do

@@ -6,8 +6,8 @@ m8_rate() {
     local tools=("openbits C API" curl wget aria2c)
     for rate in $RATES_MB; do
         bps=$((rate * 1000000))
-        local url="$NGINX_URL/d/rate-$rate.bin" size
-        size=$(stat -c %s "$DATA/rate-$rate.bin")
+        local url="$NGINX_URL/d/rate-$rate.bin" mb
+        mb=$(quotient "$(stat -c %s "$DATA/rate-$rate.bin")" 1000000 %.6f)
         local -A got=()
         for _ in $(seq "$RATE_RUNS"); do
             for tool in "${tools[@]}"; do
@@ -20,7 +20,7 @@ m8_rate() {
                             -d "$dir" -o r.bin "$url" ;;
                 esac
                 set -- $TIMED
-                got[$tool]+=" $(awk -v s="$size" -v w="$1" 'BEGIN { printf "%.3f", s / w / 1e6 }')"
+                got[$tool]+=" $(quotient "$mb" "$1" %.3f)"
             done
         done
         for tool in "${tools[@]}"; do
