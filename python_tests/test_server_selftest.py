@@ -432,6 +432,20 @@ def test_request_headers_are_recorded(srv):
     assert entry["if_range"] == '"abc"' and entry["status"] == 200
 
 
+def test_log_names_the_connection(srv):
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+    try:
+        for _ in range(2):
+            conn.request("GET", "/small.txt")
+            conn.getresponse().read()
+    finally:
+        conn.close()
+    get(srv, "/small.txt")  # a connection of its own
+    assert wait_until(lambda: len(srv.stats["log"]) == 3 and srv.stats["log"][-1]["done"])
+    peers = [e["peer"] for e in srv.stats["log"]]
+    assert peers[0] == peers[1] != peers[2]
+
+
 # --------------------------------------------------------------------------
 # timing and broken bodies
 

@@ -9,7 +9,9 @@
  *   (BITS_LIMIT_TIME_SLICE_MS): each is seen TRANSFERRING while the other
  *   waits QUEUED, and both end byte-identical (issue 4, spec 5.3);
  * - a callback registered after the job reached TRANSFERRED or ERROR
- *   still receives that event, once (issue 4, spec 2.11).
+ *   still receives that event, once (issue 4, spec 2.11);
+ * - closing the manager delivers the outcome events already queued;
+ * - files of a job and the next job reuse one connection (issue 4).
  *
  * Waits are bounded and generous; nothing asserts how long anything took.
  */
@@ -257,6 +259,78 @@ static void test_close_delivers_queued_outcomes(void **state)
     free(src), free(d1), free(d2);
 }
 
+/* The distinct "peer" (client port) values in the server's request log. */
+static int distinct_peers(const char *stats, long *first)
+{
+    long seen[64];
+    int n = 0;
+    for (const char *p = strstr(stats, "\"peer\": "); p; p = strstr(p + 1, "\"peer\": ")) {
+        long port = strtol(p + 8, NULL, 10);
+        int known = 0;
+        for (int i = 0; i < n; i++)
+            known |= seen[i] == port;
+        if (!known && n < 64)
+            seen[n++] = port;
+    }
+    *first = n ? seen[0] : -1;
+    return n;
+}
+
+/* Files of a job, and the next job, go over the connection the first
+ * request opened (libcurl's connection cache lives in the engine's multi
+ * handle, not in a transfer). */
+static void test_connections_are_reused(void **state)
+{
+    (void)state;
+    char *www = ts_path_join(g_dir, "www");
+    assert_int_equal(mkdir(www, 0700), 0);
+    const char *names[3] = { "a.bin", "b.bin", "c.bin" };
+    char *src[3], *dst[3], *url[3];
+    ts_server srv;
+    ts_server_start(&srv, www);
+    for (int i = 0; i < 3; i++) {
+        char path[16];
+        src[i] = ts_path_join(www, names[i]);
+        snprintf(path, sizeof path, "out-%s", names[i]);
+        dst[i] = ts_path_join(g_dir, path);
+        snprintf(path, sizeof path, "/%s", names[i]);
+        url[i] = ts_server_url(&srv, path);
+        ts_write_file(src[i], 30000, 60u + (unsigned)i);
+    }
+    bits_manager *m;
+    assert_hr_equal(bits_manager_open(NULL, BITS_MANAGER_OPEN_IN_MEMORY, &m), BITS_S_OK);
+    bits_guid id;
+    bits_job *first, *second;
+    assert_hr_equal(bits_manager_create_job(m, "first", BG_JOB_TYPE_DOWNLOAD, &id, &first),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(first, url[0], dst[0]), BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(first, url[1], dst[1]), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(first), BITS_S_OK);
+    wait_state(first, BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_manager_create_job(m, "second", BG_JOB_TYPE_DOWNLOAD, &id, &second),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_add_file(second, url[2], dst[2]), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(second), BITS_S_OK);
+    wait_state(second, BG_JOB_STATE_TRANSFERRED);
+
+    char *stats = ts_server_stats(&srv);
+    long port;
+    assert_int_equal(distinct_peers(stats, &port), 1);
+    assert_true(port > 0);
+    free(stats);
+    assert_hr_equal(bits_job_complete(first), BITS_S_OK);
+    assert_hr_equal(bits_job_complete(second), BITS_S_OK);
+    for (int i = 0; i < 3; i++) {
+        assert_true(ts_files_equal(src[i], dst[i]));
+        free(src[i]), free(dst[i]), free(url[i]);
+    }
+    bits_job_release(first);
+    bits_job_release(second);
+    bits_manager_close(m);
+    ts_server_stop(&srv);
+    free(www);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +339,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_late_callbacks_hear_the_outcome_once, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_close_delivers_queued_outcomes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connections_are_reused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -397,10 +397,11 @@ class State:
 
     # -- per request ------------------------------------------------------
 
-    def begin(self, path, method, headers):
+    def begin(self, path, method, headers, peer=None):
         """Counts one request; returns (plan, record). The plan is the
         path's behaviour for this request with "status" resolved from the
-        status sequence; the record is the request's log entry."""
+        status sequence; the record is the request's log entry. @peer is the
+        client's port: requests with the same one shared a connection."""
         hdrs = dict(headers.items())
         rng, if_range = headers.get("Range"), headers.get("If-Range")
         with self.lock:
@@ -413,7 +414,8 @@ class State:
             ps["last_headers"] = hdrs
             record = {"seq": self.total, "time": time.time(), "path": path,
                       "method": method, "range": rng, "if_range": if_range,
-                      "status": None, "bytes_sent": 0, "done": False, "headers": hdrs}
+                      "status": None, "bytes_sent": 0, "done": False, "headers": hdrs,
+                      "peer": peer}
             _bounded_append(self.log, record)
             cfg = self.configs.get(path)
             if cfg is None:

@@ -235,7 +235,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _serve(self, path, head):
         state = self.server.state
-        plan, self._record = state.begin(path, self.command, self.headers)
+        plan, self._record = state.begin(path, self.command, self.headers,
+                                         self.client_address[1])
         try:
             self._serve_plan(path, plan, head)
         except (ConnectionError, TimeoutError, ssl.SSLError):
