@@ -574,6 +574,33 @@ static void test_secrets_stay_private(void **state)
     free(log), free(url), free(d);
 }
 
+/* Cancel when a temporary file cannot be deleted (its directory is
+ * read-only): the job is cancelled all the same and the call says
+ * BG_S_UNABLE_TO_DELETE_FILES (spec 1.5); the other file's temporary,
+ * in a writable directory, is gone. */
+static void test_cancel_cannot_delete_a_temp(void **state)
+{
+    (void)state;
+    SKIP_WITHOUT(can_make_read_only(), "running as root without a private mount namespace");
+    char *dir = make_dir("undeletable", 8192);
+    two_files t;
+    two_files_make(&t, "stuck.bin", 100000, dir, 0);
+    assert_hr_equal(bits_job_resume(t.job), BITS_S_OK);
+    assert_int_equal(wait_for(t.job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    char *temp1 = temp_name_of(t.job, 0), *temp2 = temp_name_of(t.job, 1);
+    assert_true(exists(temp1) && exists(temp2));
+    set_read_only(dir, dir, 0755, 1);
+    assert_hr_equal(bits_job_cancel(t.job), BG_S_UNABLE_TO_DELETE_FILES);
+    assert_int_equal(state_of(t.job), BG_JOB_STATE_CANCELLED);
+    assert_false(exists(temp1));
+    assert_true(exists(temp2)); /* left behind, nothing else touched */
+    assert_false(exists(t.d1) || exists(t.d2));
+    set_read_only(dir, dir, 0755, 0);
+    free(temp1), free(temp2);
+    two_files_free(&t);
+    drop_dir(dir);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, tx_test_setup, tx_test_teardown)
 
 int main(void)
@@ -586,6 +613,7 @@ int main(void)
         T(test_hard_link_planted_at_temp_path),
         T(test_symlinked_directory_swapped_in),
         T(test_destination_made_read_only),
+        T(test_cancel_cannot_delete_a_temp),
         T(test_out_of_space),
         T(test_store_directory_read_only),
         T(test_database_locked_by_another_process),
