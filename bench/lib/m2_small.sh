@@ -18,7 +18,7 @@ m2_small() {
     local -A rate
     local tools=("openbits CLI" "openbits C API" "openbits C API, 16 in flight"
                  "openbits C API, 50 in flight" "curl serial" "curl -Z (50)" "aria2c -j16" wget)
-    for _ in $(seq "$RUNS"); do
+    for _ in $(seq "$SMALL_RUNS"); do # cheap runs: more of them, a steadier median
         for tool in "${tools[@]}"; do
             fresh "$dir"
             case "$tool" in
