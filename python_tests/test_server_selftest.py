@@ -420,6 +420,31 @@ def test_basic_auth(srv):
     assert srv.path_stats("/a.bin")["last_headers"]["Authorization"] == good
 
 
+def test_digest_auth(srv):
+    srv.configure("/a.bin", digest_auth=["alice", "s3cret"])
+    status, h, _ = get(srv, "/a.bin")
+    assert status == 401 and h["WWW-Authenticate"].startswith('Digest realm="openbits-test"')
+    url = "http://127.0.0.1:%d/a.bin" % srv.port
+    for password, expect in (("wrong", 401), ("s3cret", 200)):
+        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        mgr.add_password(None, url, "alice", password)
+        opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(mgr))
+        try:  # the standard library's own Digest client
+            with opener.open(url, timeout=10) as r:
+                assert (r.status, r.read()) == (expect, A_DATA)
+        except urllib.error.HTTPError as e:
+            assert e.code == expect
+            e.close()
+
+
+def test_proxy_auth(srv):
+    srv.configure("/a.bin", proxy_auth=["bob", "pw"])
+    status, h, _ = get(srv, "/a.bin")
+    assert status == 407 and h["Proxy-Authenticate"] == 'Basic realm="openbits-test"'
+    good = "Basic " + base64.b64encode(b"bob:pw").decode()
+    assert get(srv, "/a.bin", {"Proxy-Authorization": good})[:3:2] == (200, A_DATA)
+
+
 def test_request_headers_are_recorded(srv):
     get(srv, "/small.txt", {"X-Openbits-Test": "42", "Range": "bytes=0-1",
                             "If-Range": '"abc"'})

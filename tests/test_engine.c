@@ -638,6 +638,57 @@ static void test_headers_and_credentials(void **state)
     free(src), free(d);
 }
 
+/* Digest for the server and Basic for a proxy, through libcurl: without
+ * the right credentials the job ends in ERROR with the 401 or 407; with
+ * them it transfers. A Basic-only credential for a Digest server is
+ * refused, not silently upgraded. */
+static void test_digest_and_proxy_credentials(void **state)
+{
+    (void)state;
+    char *src = env_serve(&E, "digest.bin", 7000, 23), *d = env_dl_path(&E, "digest.bin");
+    env_configure(&E, "digest.bin", "\"digest_auth\": [\"alice\", \"s3cret\"]");
+    bits_job *job = env_new_job(&E, "digest");
+    env_add(&E, job, "digest.bin", d);
+    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC,
+                                             "alice", "s3cret"),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BG_E_HTTP_ERROR_401, BG_ERROR_CONTEXT_REMOTE_FILE);
+    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_DIGEST,
+                                             "alice", "s3cret"),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+
+    src = env_serve(&E, "proxied-auth.bin", 6000, 24);
+    d = env_dl_path(&E, "proxied-auth.bin");
+    env_configure(&E, "proxied-auth.bin", "\"proxy_auth\": [\"bob\", \"pw\"]");
+    char proxy[64];
+    snprintf(proxy, sizeof proxy, "127.0.0.1:%d", E.srv.port);
+    job = env_new_job(&E, "proxy credentials");
+    assert_hr_equal(bits_job_add_file(job, "http://proxied.invalid/proxied-auth.bin", d),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_OVERRIDE, proxy, NULL),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BG_E_HTTP_ERROR_407, BG_ERROR_CONTEXT_REMOTE_FILE);
+    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_PROXY, BG_AUTH_SCHEME_BASIC,
+                                             "bob", "pw"),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    assert_true(ts_files_equal(src, d));
+    bits_job_release(job);
+    free(src), free(d);
+}
+
 /* Several files in flight finish the job just the same. */
 static void test_files_in_flight(void **state)
 {
@@ -1014,6 +1065,7 @@ int main(void)
         T(test_partial_complete_and_cancel),
         T(test_notify_command_line),
         T(test_headers_and_credentials),
+        T(test_digest_and_proxy_credentials),
         T(test_files_in_flight),
         T(test_https_verification),
         T(test_redirect_policies),

@@ -221,7 +221,7 @@ BEHAVIOUR_KEYS = {
     "status": _status, "statuses": _statuses, "retry_after": _retry_after,
     "retry_after_date": _seconds, "body": _str, "body_b64": _b64,
     "redirect": _str, "redirect_status": _redirect_status,
-    "basic_auth": _auth, "auth_realm": _str,
+    "basic_auth": _auth, "digest_auth": _auth, "proxy_auth": _auth, "auth_realm": _str,
     # headers
     "headers": _headers, "huge_header": _huge, "etag": _etag_kind,
     "last_modified": _bool, "accept_ranges": _bool, "content_type": _str,

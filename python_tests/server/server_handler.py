@@ -20,8 +20,10 @@ import time
 import urllib.parse
 
 try:
+    from . import server_auth as A
     from . import server_behaviour as B
 except ImportError:  # imported from the directory itself, or run as a script
+    import server_auth as A
     import server_behaviour as B
 
 CONTROL = "/_control/"
@@ -246,13 +248,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if plan.get("delay") and self._wait(plan["delay"]):
             self.close_connection = True
             return
-        auth = plan.get("basic_auth")
-        if auth:
-            want = "Basic " + base64.b64encode(("%s:%s" % tuple(auth)).encode()).decode()
-            if self.headers.get("Authorization") != want:
-                realm = plan.get("auth_realm", "openbits-test")
-                return self._reply(401, [("WWW-Authenticate", 'Basic realm="%s"' % realm)],
-                                   b"authentication required\n", plan)
+        realm = plan.get("auth_realm", "openbits-test")
+        if plan.get("proxy_auth"):
+            challenge = A.basic(self.headers.get("Proxy-Authorization"), plan["proxy_auth"], realm)
+            if challenge:
+                return self._reply(407, [("Proxy-Authenticate", challenge)],
+                                   b"proxy authentication required\n", plan)
+        if plan.get("basic_auth"):
+            challenge = A.basic(self.headers.get("Authorization"), plan["basic_auth"], realm)
+        elif plan.get("digest_auth"):
+            challenge = A.digest(self.headers.get("Authorization"), plan["digest_auth"], realm,
+                                 self.command, self.server.digest_nonce)
+        else:
+            challenge = None
+        if challenge:
+            return self._reply(401, [("WWW-Authenticate", challenge)],
+                               b"authentication required\n", plan)
         status = plan.get("status")
         if status not in B.NORMAL:
             return self._reply(status, self._retry_after(plan), self._body(plan), plan)
@@ -434,6 +445,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.control = control
         self.verbose = verbose
         self.handled = 0
+        self.digest_nonce = os.urandom(12).hex()
         self.stopping = threading.Event()
         self.exit_reason = None
         self._lock = threading.Lock()
