@@ -38,6 +38,42 @@ static mode_t default_file_mode(void)
     return 0666 & ~mask;
 }
 
+/* A destination directory whose renames still need an fsync: one fsync
+ * per directory after its last file moved, not one per file (a job of
+ * 2,000 small files on ext4 spent half its Complete in those, bench M2). */
+typedef struct {
+    int fd; /* -1: none */
+    dev_t dev;
+    ino_t ino;
+} pending_dir;
+
+static void sync_pending_dir(pending_dir *p)
+{
+    if (p->fd < 0)
+        return;
+    fsync(p->fd);
+    close(p->fd);
+    p->fd = -1;
+}
+
+/* Takes @p dir (after a rename in it) into @p p: kept open for one later
+ * fsync, or closed when it is the directory already pending. */
+static void defer_dir_sync(pending_dir *p, int dir)
+{
+    struct stat st;
+    if (fstat(dir, &st) != 0) {
+        fsync(dir);
+        close(dir);
+        return;
+    }
+    if (p->fd >= 0 && p->dev == st.st_dev && p->ino == st.st_ino) {
+        close(dir);
+        return;
+    }
+    sync_pending_dir(p);
+    *p = (pending_dir){ dir, st.st_dev, st.st_ino };
+}
+
 /* Moves @p f's finished temporary file to its local name. The temporary
  * file is made next to the destination, so one directory descriptor
  * resolves both names: the rename never crosses directories, whatever
@@ -45,8 +81,9 @@ static mode_t default_file_mode(void)
  * must still be the one we wrote (regular, ours, one link, the right
  * size: a look-alike planted under its name is refused); it is flushed and
  * given the mode an ordinary new file would have (0600 only while
- * incomplete), and the directory is synced so the rename is durable. */
-static bits_hresult move_into_place(const bits_file *f, mode_t mode)
+ * incomplete); the directory goes to @p pending, synced before Complete
+ * returns so the rename is durable. */
+static bits_hresult move_into_place(const bits_file *f, mode_t mode, pending_dir *pending)
 {
     const char *slash = strrchr(f->local_name, '/');
     int dir_len = slash == f->local_name ? 1 : (int)(slash - f->local_name); /* "/" stays */
@@ -68,11 +105,13 @@ static bits_hresult move_into_place(const bits_file *f, mode_t mode)
                renameat(dir, temp_base, dir, dest_base) != 0) {
         hr = hr_from_errno(errno);
     } else {
-        fsync(dir);
+        defer_dir_sync(pending, dir);
+        dir = -1;
     }
     if (fd >= 0)
         close(fd);
-    close(dir);
+    if (dir >= 0)
+        close(dir);
     return hr;
 }
 
@@ -93,6 +132,7 @@ bits_hresult files_commit_locked(bits_job *job)
     int partial = 0;
     int undeleted = 0;
     mode_t mode = default_file_mode();
+    pending_dir pending = { -1, 0, 0 };
     for (uint32_t i = 0; i < job->nfiles; i++) {
         bits_file *f = job->files[i];
         if (f->completed)
@@ -101,13 +141,16 @@ bits_hresult files_commit_locked(bits_job *job)
             partial = 1;
             continue;
         }
-        bits_hresult hr = move_into_place(f, mode);
-        if (hr < 0)
+        bits_hresult hr = move_into_place(f, mode, &pending);
+        if (hr < 0) {
+            sync_pending_dir(&pending); /* the moves made so far stay durable */
             return hr;
+        }
         free(f->temp_name);
         f->temp_name = NULL;
         f->completed = 1;
     }
+    sync_pending_dir(&pending);
     /* Every move worked: the unfinished files are thrown away. */
     for (uint32_t i = 0; i < job->nfiles; i++) {
         if (!job->files[i]->completed && delete_temp(job->files[i]) != 0)
