@@ -177,8 +177,14 @@ def goals(fig, meta):
         f"aria2c -x1 {fmt(m('M1', 'wall', 'aria2c -x1'))} s", ratio(m("M1", "wall", "aria2c -x1"), w),
         lambda r: r >= 2)
 
+    # M2's goals are about tmpfs (the library's own cost); the disk rows
+    # are in the M2 table.
+    tmpfs = next((r["measure"] for r in fig.rows if r["section"] == "M2" and
+                  "disk" not in r["measure"]), "")
+
     def small(t):
-        return m("M2", "", t)
+        r = fig.find("M2", tmpfs, t) if tmpfs else None
+        return statistics.median(r["values"]) if r and r["values"] else None
 
     for ob in ("openbits C API", "openbits CLI"):
         add(f"M2 sequential job ≥ 1.0× curl serial ({ob})", f"{fmt(small(ob))} files/s",
@@ -239,7 +245,7 @@ def goals(fig, meta):
 def plot(fig, path):
     panels = [
         ("M1", "wall", "M1: wall time, one large file (s)", False),
-        ("M2", "", "M2: small files per second", False),
+        ("M2", "", "M2: small files per second (tmpfs; disk rows say so)", False),
         ("M3", "re-fetched", "M3: MB re-fetched after kill -9", False),
         ("M5", "RSS per job", "M5: KB per queued job (largest count)", False),
         ("M6", "GetState p99", "M6: GetState / tellStatus p99 (µs, log)", True),
@@ -262,6 +268,8 @@ def plot(fig, path):
             label = r["tool"]
             if section == "M6":
                 label = f"{r['tool']}, {r['measure'].split(', ')[1]}"
+            if section == "M2" and "disk" in r["measure"]:
+                label = f"{r['tool']} (disk)"
             if section == "M8":
                 asked = r["measure"].split()[3]  # "achieved at a N MB/s cap"
                 scale = 1.0 / float(asked)
