@@ -23,6 +23,7 @@
 
 #define SCHEMA_VERSION 1
 #define DB_NAME "openbits.db"
+#define BUSY_TIMEOUT_MS 10000 /* how long a call waits for another process's write */
 
 #define STMT_CACHE 48 /* more than the statements in this file */
 
@@ -250,6 +251,21 @@ static bits_hresult migrate(store *s)
     }
 }
 
+/* The switch to WAL needs the database to itself and SQLite answers
+ * SQLITE_BUSY at once, without the busy handler, while another process
+ * is opening the same new store: retry for as long as the busy timeout. */
+static int switch_to_wal(store *s)
+{
+    int rc;
+    for (int waited_ms = 0;; waited_ms += 10) {
+        rc = exec(s, "PRAGMA journal_mode=WAL");
+        if ((rc & 0xFF) != SQLITE_BUSY || waited_ms >= BUSY_TIMEOUT_MS)
+            break;
+        sqlite3_sleep(10);
+    }
+    return rc == SQLITE_OK ? exec(s, "PRAGMA synchronous=NORMAL") : rc;
+}
+
 /* The database file is created by us with mode 0600 before SQLite sees
  * it; SQLite gives its -wal and -shm files the same mode. */
 static bits_hresult create_private_file(const char *path)
@@ -278,7 +294,7 @@ bits_hresult store_open(const char *dir, store **out)
                                      SQLITE_OPEN_NOFOLLOW,
                                  NULL);
         if (rc == SQLITE_OK) {
-            sqlite3_busy_timeout(s->db, 10000);
+            sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
             rc = exec(s, "PRAGMA foreign_keys=ON");
         }
         /* Everything that can refuse the database reads only; the first
@@ -290,7 +306,7 @@ bits_hresult store_open(const char *dir, store **out)
         if (hr >= 0)
             hr = migrate(s);
         if (hr >= 0)
-            hr = hr_from_sqlite(exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"));
+            hr = hr_from_sqlite(switch_to_wal(s));
     }
     if (hr < 0) {
         store_close(s);

@@ -387,13 +387,19 @@ static void test_concurrent_first_open(void **unused)
                 bits_manager *m;
                 bits_job *job;
                 bits_guid id;
-                int ok = bits_manager_open(dir, 0, &m) >= 0 &&
-                         bits_manager_create_job(m, "racer", 0, &id, &job) >= 0;
-                if (ok)
-                    bits_job_release(job);
-                if (ok)
-                    bits_manager_close(m);
-                _exit(ok ? 0 : 1);
+                bits_hresult hr = bits_manager_open(dir, 0, &m);
+                if (hr < 0) {
+                    fprintf(stderr, "child: open: %s\n", bits_hresult_name(hr));
+                    _exit(1);
+                }
+                hr = bits_manager_create_job(m, "racer", 0, &id, &job);
+                if (hr < 0) {
+                    fprintf(stderr, "child: create: %s\n", bits_hresult_name(hr));
+                    _exit(2);
+                }
+                bits_job_release(job);
+                bits_manager_close(m);
+                _exit(0);
             }
         }
         for (int k = 0; k < PROCS; k++) {
@@ -493,7 +499,7 @@ static void test_two_processes_share_a_store(void **unused)
             _exit(2);
         if (write(to_parent[1], "c", 1) != 1 || read(to_child[0], &c, 1) != 1)
             _exit(3);
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < 3000; i++) { /* 30 s at most: valgrind on a busy machine */
             uint32_t prio = 0;
             bits_job_get_priority(job, &prio);
             if (prio == BG_JOB_PRIORITY_HIGH) {
