@@ -115,10 +115,19 @@ OPENBITS_SNAPSHOT_OUT(bits_job_times, out_times)
 %ignore bits_file_enum_next;
 %ignore bits_free;
 %inline %{
-/* bits_job_enum_next with celt = 1: BITS_S_FALSE (and a null job) at the end. */
+/**
+ * bits_job_enum_next with celt = 1: the next job of the snapshot.
+ * @return BITS_S_OK with a job (the caller owns one reference);
+ *         BITS_S_FALSE and no job at the end.
+ */
 bits_hresult bits_job_enum_next_one(bits_job_enum *e, bits_job **out_job) {
     return bits_job_enum_next(e, 1, out_job, NULL);
 }
+/**
+ * bits_file_enum_next with celt = 1: the next file of the snapshot.
+ * @return BITS_S_OK with a file (the caller owns one reference);
+ *         BITS_S_FALSE and no file at the end.
+ */
 bits_hresult bits_file_enum_next_one(bits_file_enum *e, bits_file **out_file) {
     return bits_file_enum_next(e, 1, out_file, NULL);
 }
@@ -130,6 +139,12 @@ bits_hresult bits_file_enum_next_one(bits_file_enum *e, bits_file **out_file) {
 %ignore bits_manager_set_event_callback;
 
 %immutable;
+/* ---- documentation ---------------------------------------------------------------- */
+
+/* The headers' own tag; languages built with -doxygen turn the header
+ * comments into their docstrings, this line included. */
+%feature("doxygen:alias:threadsafety") "Thread safety: "
+
 %include <openbits/common.h>
 %include <openbits/codes.h>
 %include <openbits/types.h>

@@ -18,6 +18,11 @@ from .errors import BitsError, HttpError, class_for
 from .errors import *  # noqa: F401,F403 - one class per code
 from .job import ErrorInfo, Event, File, FileProgress, Job, Progress, Times
 from .manager import Manager
+from . import _cdocs
+
+_cdocs.attach(Job, "bits_job_")
+_cdocs.attach(File, "bits_file_")
+_cdocs.attach(Manager, "bits_manager_")
 
 __version__ = _openbits.bits_version_string()
 
