@@ -352,7 +352,8 @@ static const command commands[] = {
     { "setproxysettings", 1, 3, cli_cmd_setproxysettings, NULL,
       "setproxysettings JOB PRECONFIG|NO_PROXY|OVERRIDE [LIST [BYPASS]]" },
     { "setcredentials", 4, 4, cli_cmd_setcredentials, NULL,
-      "setcredentials JOB SERVER|PROXY BASIC|DIGEST|NTLM|NEGOTIATE USER|NULL PASSWORD|NULL" },
+      "setcredentials JOB SERVER|PROXY BASIC|DIGEST|NTLM|NEGOTIATE USER|NULL PASSWORD|-|NULL"
+      "  (- reads it from standard input)" },
     { "removecredentials", 2, 2, cli_cmd_removecredentials, NULL,
       "removecredentials JOB SERVER|PROXY BASIC|DIGEST|NTLM|NEGOTIATE" },
     { "setsecurityflags", 1, 1, cli_cmd_setsecurityflags, NULL, "setsecurityflags JOB FLAGS" },

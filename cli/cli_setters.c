@@ -1,6 +1,7 @@
 /* cli_setters.c - the "set..." commands of `openbits`: one job property each. */
 #include "cli.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -178,15 +179,38 @@ static int parse_auth(char **argv, uint32_t *target, uint32_t *scheme)
                : 0;
 }
 
+/* The first line of standard input without its line end (malloc'ed), or
+ * NULL: a password given as "-" never shows in the process list. */
+static char *read_secret_line(void)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return line;
+}
+
 int cli_cmd_setcredentials(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc;
     uint32_t target, scheme;
     if (parse_auth(argv, &target, &scheme) != 0)
         return cli_fail("setcredentials", BITS_E_INVALIDARG);
-    return cli_report(c, "setcredentials",
-                      bits_job_set_credentials(job, target, scheme, null_word(argv[2]),
-                                               null_word(argv[3])));
+    char *from_stdin = NULL;
+    if (strcmp(argv[3], "-") == 0 && !(from_stdin = read_secret_line()))
+        return cli_fail("setcredentials: no password on standard input", BITS_E_INVALIDARG);
+    bits_hresult hr = bits_job_set_credentials(job, target, scheme, null_word(argv[2]),
+                                               from_stdin ? from_stdin : null_word(argv[3]));
+    if (from_stdin) {
+        memset(from_stdin, 0, strlen(from_stdin));
+        free(from_stdin);
+    }
+    return cli_report(c, "setcredentials", hr);
 }
 
 int cli_cmd_removecredentials(cli *c, bits_job *job, int argc, char **argv)

@@ -51,9 +51,9 @@ def daemon(run):
 def run(tmp_path):
     store = str(tmp_path / "store")
 
-    def run(*args, check=None, timeout=60):
+    def run(*args, check=None, timeout=60, input=None):
         p = subprocess.run([CLI, "--store", store, *args], capture_output=True, text=True,
-                           timeout=timeout)
+                           timeout=timeout, input=input)
         if check is not None:
             assert p.returncode == check, (p.returncode, p.stdout, p.stderr)
         return p
@@ -234,6 +234,21 @@ def test_ctrl_c_suspends_and_resumes(run, server, www, dest):
     assert "state TRANSFERRED" in p.stdout and "slow.bin: 100%" in p.stdout
     assert (dest / "slow.bin").read_bytes() == data
     assert run("getstate", "slow", check=5).stderr  # complete: gone from the queue
+
+
+def test_password_from_standard_input(run, server, www, dest):
+    data = make_file(www, "secret.bin", 20_000)
+    server.configure("/secret.bin", basic_auth=["alice", "s3cret"])
+    run("create", "auth", check=0)
+    run("addfile", "auth", server.url("/secret.bin"), str(dest / "secret.bin"), check=0)
+    run("setcredentials", "auth", "SERVER", "BASIC", "alice", "-", input="s3cret\n", check=0)
+    p = run("resume", "auth", "--wait", check=0)
+    assert "state TRANSFERRED" in p.stdout
+    assert (dest / "secret.bin").read_bytes() == data
+    # Nothing on standard input: refused, nothing set.
+    run("create", "empty", check=0)
+    p = run("setcredentials", "empty", "SERVER", "BASIC", "alice", "-", input="", check=5)
+    assert "BITS_E_INVALIDARG" in p.stderr
 
 
 def commands():
