@@ -52,6 +52,9 @@ int cli_fail(const char *what, bits_hresult hr);
 
 /* State names, "QUEUED" ... "CANCELLED". */
 const char *cli_state_name(uint32_t state);
+/* "NORMAL", "OVERRIDE", ...: the names the setters accept ("?" if unknown). */
+const char *cli_priority_name(uint32_t priority);
+const char *cli_proxy_usage_name(uint32_t usage);
 
 /* JSON output helpers. */
 void json_string(FILE *out, const char *s);

@@ -126,9 +126,9 @@ static void print_properties(cli *c, bits_job *job)
         printf("  description: %s\n  owner: uid %s\n  created %s, modified %s, transferred %s\n"
                "  minimum retry delay %u s, no-progress timeout %u s, maximum download time %u s\n"
                "  notify flags 0x%X, security flags 0x%X, bandwidth cap %llu B/s (0 = none)\n"
-               "  proxy usage %u%s%s%s%s\n",
+               "  proxy usage %s%s%s%s%s\n",
                desc ? desc : "", owner ? owner : "?", created, modified, done, retry, noprog,
-               maxtime, nflags, sflags, (unsigned long long)bandwidth, usage,
+               maxtime, nflags, sflags, (unsigned long long)bandwidth, cli_proxy_usage_name(usage),
                plist ? ", proxies " : "", plist ? plist : "", bypass ? ", bypass " : "",
                bypass ? bypass : "");
         if (program)
@@ -219,7 +219,7 @@ void cli_print_job(cli *c, bits_job *job, int verbose)
     }
     if (verbose) {
         if (!c->json)
-            printf("  priority %u, %u errors so far\n", priority, errors);
+            printf("  priority %s, %u errors so far\n", cli_priority_name(priority), errors);
         print_properties(c, job);
         print_files(c, job);
         if (!c->json)

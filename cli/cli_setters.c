@@ -46,6 +46,16 @@ int cli_parse_priority(const char *text, uint32_t *out)
     return parse_named(text, priority_names, 4, out);
 }
 
+const char *cli_priority_name(uint32_t priority)
+{
+    return priority < 4 ? priority_names[priority] : "?";
+}
+
+const char *cli_proxy_usage_name(uint32_t usage)
+{
+    return usage < 4 ? proxy_names[usage] : "?";
+}
+
 /* bitsadmin writes NULL for "no value". */
 static const char *null_word(const char *s)
 {
