@@ -26,7 +26,7 @@ SECTIONS = {
     "M3": ("Re-download after kill -9", "Bytes nginx sent before the kill minus the offset the "
            "resume asked for (socket buffers count for every tool alike). One value per kill."),
     "M4": ("Resume when the server file changed", "Interrupted by kill -9 (aria2c also by SIGTERM) after {change_kill_at} s, past "
-           "openbits' first checkpoint (once a second); the server file "
+           "openbits' first checkpoint (twice a second); the server file "
            "replaced (same size, newer mtime), then resumed. 1 = the new file whole (or a clean "
            "refusal); 0 = success reported with old and new bytes mixed."),
     "M5": ("Memory per queued job", "RSS gained by the process holding the jobs, in KB "

@@ -19,7 +19,7 @@ m2_small() {
     local dir="$OUT/m2" tool
     m2_lists "$dir"
     local -a pairs
-    read -r -a pairs < <(tr '\n' ' ' <"$WORK/m2.list")
+    read -r -d '' -a pairs <"$WORK/m2.list" || true # "URL DEST" lines as arguments
     "$OPENBITS" --store "$WORK/m2-cli" setlimit files_per_job 0 >/dev/null
     local glob="$M2_GLOB"
     local -A rate
