@@ -60,7 +60,7 @@ m2_disk() {
     local glob="$M2_GLOB"
     local -A rate
     local tools=("openbits C API" "openbits C API, 50 in flight" "curl serial" "curl -Z (50)")
-    for _ in $(seq "$RUNS"); do
+    for _ in $(seq "$DISK_RUNS"); do
         for tool in "${tools[@]}"; do
             fresh "$dir/files"
             case "$tool" in
