@@ -252,6 +252,18 @@ static void read_checkpoint(uint64_t *bytes, char *temp, size_t temp_size, int *
     free(db);
 }
 
+/* Runs @p sql on the store's database with SQLite directly: what a crash,
+ * another program or damage could have left there. */
+static void edit_store(const char *sql)
+{
+    char *db = ts_path_join(g_store, "openbits.db");
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    free(db);
+}
+
 /* kill -9 at 20 random points of one rate-limited transfer: after each,
  * the job is in the store, its checkpoint never claims more than the
  * temporary file holds and never goes back, and the bytes the next process
@@ -342,14 +354,10 @@ static void test_416_on_a_finished_file(void **unused)
     bits_manager_close(m);
 
     /* What a crash between the last byte and "file done" leaves. */
-    char *db = ts_path_join(g_store, "openbits.db");
-    sqlite3 *h;
     char sql[300];
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
     snprintf(sql, sizeof sql, "UPDATE files SET transferred = 0; UPDATE jobs SET state = %u;",
              BG_JOB_STATE_TRANSFERRING);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    edit_store(sql);
 
     m = open_store();
     job = only_job(m, 1);
@@ -365,7 +373,7 @@ static void test_416_on_a_finished_file(void **unused)
     bits_job_release(job);
     bits_manager_close(m);
     ts_server_stop(&srv);
-    free(www), free(src), free(d), free(url), free(db);
+    free(www), free(src), free(d), free(url);
 }
 
 /* Several processes open a store that does not exist yet, all at once:
@@ -595,13 +603,8 @@ static void test_newer_schema_is_refused(void **unused)
     (void)unused;
     bits_manager *m = open_store();
     bits_manager_close(m);
-    char *db = ts_path_join(g_store, "openbits.db");
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version=99", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    edit_store("PRAGMA user_version=99");
     assert_hr_equal(bits_manager_open(g_store, 0, &m), BG_E_DATABASE_CORRUPT);
-    free(db);
 }
 
 /* Every check that can refuse a store runs before the first write (found
@@ -624,11 +627,8 @@ static void test_refused_store_is_never_written(void **unused)
         unlink(db);
         bits_manager *m = open_store();
         bits_manager_close(m);
-        sqlite3 *h;
-        assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-        assert_int_equal(sqlite3_exec(h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL), SQLITE_OK);
-        assert_int_equal(sqlite3_exec(h, damage[i], NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_close(h);
+        edit_store("PRAGMA journal_mode=DELETE");
+        edit_store(damage[i]);
         size_t n = read_bytes(db, before, cap);
         assert_hr_equal(bits_manager_open(g_store, 0, &m), BG_E_DATABASE_CORRUPT);
         assert_int_equal(read_bytes(db, after, cap), n);
@@ -652,21 +652,17 @@ static void test_foreign_temp_name_is_not_deleted(void **unused)
     bits_job_release(job);
     bits_manager_close(m);
     write_bytes(victim, "keep", 4);
-    char *db = ts_path_join(g_store, "openbits.db");
-    sqlite3 *h;
     char sql[600];
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
     snprintf(sql, sizeof sql, "UPDATE jobs SET state = %u; UPDATE files SET temp_name = '%s';",
              BG_JOB_STATE_CANCELLED, victim);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    edit_store(sql);
 
     m = open_store();
     only_job(m, 0);
     struct stat st;
     assert_int_equal(stat(victim, &st), 0);
     bits_manager_close(m);
-    free(d), free(victim), free(db);
+    free(d), free(victim);
 }
 
 static void test_loose_database_permissions_refused(void **unused)
@@ -699,21 +695,17 @@ static void test_leftover_temps_of_final_jobs_are_removed(void **unused)
 
     /* What a crash in the middle of Cancel leaves behind. */
     write_bytes(temp, "partial", 7);
-    char *db = ts_path_join(g_store, "openbits.db");
-    sqlite3 *h;
     char sql[600];
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
     snprintf(sql, sizeof sql, "UPDATE jobs SET state = %u; UPDATE files SET temp_name = '%s';",
              BG_JOB_STATE_CANCELLED, temp);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    edit_store(sql);
 
     m = open_store();
     only_job(m, 0);
     struct stat st;
     assert_int_equal(stat(temp, &st), -1);
     bits_manager_close(m);
-    free(d), free(temp), free(db);
+    free(d), free(temp);
 }
 
 /* A job nobody touched for 90 days is cancelled (JobInactivityTimeout),
@@ -730,15 +722,11 @@ static void test_inactive_jobs_are_cancelled(void **unused)
     bits_job_release(job);
     bits_manager_close(m);
     write_bytes(temp, "old", 3);
-    char *db = ts_path_join(g_store, "openbits.db");
-    sqlite3 *h;
     char sql[600];
     int64_t long_ago = ((int64_t)time(NULL) - 91LL * 24 * 3600) * 1000000;
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
     snprintf(sql, sizeof sql, "UPDATE jobs SET modification_time = %lld;"
              " UPDATE files SET temp_name = '%s';", (long long)long_ago, temp);
-    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(h);
+    edit_store(sql);
 
     m = open_store();
     double end = now_s() + 5;
@@ -754,7 +742,7 @@ static void test_inactive_jobs_are_cancelled(void **unused)
     m = open_store();
     only_job(m, 0); /* gone from the store too */
     bits_manager_close(m);
-    free(d), free(temp), free(db);
+    free(d), free(temp);
 }
 
 /* openbitsd keeps transferring after the program that queued a job left. */
