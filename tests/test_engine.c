@@ -643,6 +643,19 @@ static void test_notify_command_line(void **state)
     free(src), free(d), free(marker), free(literal), free(dollar), free(shell_a);
 }
 
+/* Resumes @p job, which must end in ERROR with @p refusal (no or wrong
+ * credentials), then gives it the credentials and expects TRANSFERRED. */
+static void refused_until_credentials(bits_job *job, bits_hresult refusal, uint32_t target,
+                                      uint32_t scheme, const char *user, const char *password)
+{
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, refusal, BG_ERROR_CONTEXT_REMOTE_FILE);
+    assert_hr_equal(bits_job_set_credentials(job, target, scheme, user, password), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+}
+
 /* Custom headers reach the server; credentials answer its 401. */
 static void test_headers_and_credentials(void **state)
 {
@@ -652,15 +665,9 @@ static void test_headers_and_credentials(void **state)
     env_configure(&E, "auth.bin", "\"basic_auth\": [\"alice\", \"s3cret\"]");
     bits_job *job = env_new_job(&E, "no credentials");
     env_add(&E, job, "auth.bin", d);
-    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
-    expect_error(job, BG_E_HTTP_ERROR_401, BG_ERROR_CONTEXT_REMOTE_FILE);
-    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC,
-                                             "alice", "s3cret"),
-                    BITS_S_OK);
     assert_hr_equal(bits_job_set_custom_headers(job, "X-Openbits-Test: hello\r\n"), BITS_S_OK);
-    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    refused_until_credentials(job, BG_E_HTTP_ERROR_401, BG_AUTH_TARGET_SERVER,
+                              BG_AUTH_SCHEME_BASIC, "alice", "s3cret");
     char *stats = ts_server_stats(&E.srv);
     assert_non_null(strstr(stats, "X-Openbits-Test"));
     free(stats);
@@ -684,14 +691,8 @@ static void test_digest_and_proxy_credentials(void **state)
     assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC,
                                              "alice", "s3cret"),
                     BITS_S_OK);
-    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
-    expect_error(job, BG_E_HTTP_ERROR_401, BG_ERROR_CONTEXT_REMOTE_FILE);
-    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_DIGEST,
-                                             "alice", "s3cret"),
-                    BITS_S_OK);
-    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    refused_until_credentials(job, BG_E_HTTP_ERROR_401, BG_AUTH_TARGET_SERVER,
+                              BG_AUTH_SCHEME_DIGEST, "alice", "s3cret");
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
     assert_true(ts_files_equal(src, d));
     bits_job_release(job);
@@ -707,14 +708,8 @@ static void test_digest_and_proxy_credentials(void **state)
                     BITS_S_OK);
     assert_hr_equal(bits_job_set_proxy_settings(job, BG_JOB_PROXY_USAGE_OVERRIDE, proxy, NULL),
                     BITS_S_OK);
-    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
-    expect_error(job, BG_E_HTTP_ERROR_407, BG_ERROR_CONTEXT_REMOTE_FILE);
-    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_PROXY, BG_AUTH_SCHEME_BASIC,
-                                             "bob", "pw"),
-                    BITS_S_OK);
-    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    refused_until_credentials(job, BG_E_HTTP_ERROR_407, BG_AUTH_TARGET_PROXY,
+                              BG_AUTH_SCHEME_BASIC, "bob", "pw");
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
     assert_true(ts_files_equal(src, d));
     bits_job_release(job);
