@@ -47,13 +47,6 @@ static bits_job *new_job(const char *name)
     return job;
 }
 
-static uint32_t state_of(bits_job *job)
-{
-    uint32_t s = 99;
-    assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
-    return s;
-}
-
 /* A local file the job may download to (the engine never runs: no Resume
  * of these jobs reaches a server, see the callers). */
 static char *dest(const char *name)

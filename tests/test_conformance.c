@@ -46,20 +46,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static uint32_t state_of(bits_job *job)
-{
-    uint32_t s = 99;
-    assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
-    return s;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void test_store_of_another_user_is_refused(void **state)
 {
     (void)state;

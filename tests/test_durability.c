@@ -74,13 +74,6 @@ static uint64_t durable_length(ino_t ino)
     return n;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* One look at the store: each file's checkpoint against its durable
  * length. Returns how many nonzero checkpoints it compared. */
 static int check_store_once(const char *db_path)

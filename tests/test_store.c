@@ -40,13 +40,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static bits_manager *open_store(void)
 {
     bits_manager *m = NULL;
@@ -66,13 +59,6 @@ static bits_job *only_job(bits_manager *m, uint32_t expect_count)
         assert_hr_equal(bits_job_enum_next(e, 1, &job, NULL), BITS_S_OK);
     bits_job_enum_free(e);
     return job;
-}
-
-static uint32_t state_of(bits_job *job)
-{
-    uint32_t s = 99;
-    assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
-    return s;
 }
 
 /* Everything a job holds survives closing and reopening the store. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "openbits/codes.h"
@@ -69,4 +70,18 @@ void ts_assert_hr_equal(int32_t actual, int32_t expected, const char *expr, cons
                        (unsigned)expected);
         _fail(file, line);
     }
+}
+
+double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+uint32_t state_of(bits_job *job)
+{
+    uint32_t s = 99;
+    assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
+    return s;
 }

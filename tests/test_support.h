@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include <openbits/openbits.h>
+
 /* Creates a fresh private directory under $TMPDIR (or /tmp) and returns its
  * absolute path (malloc'ed). Fails the test when it cannot. */
 char *ts_make_temp_dir(void);
@@ -21,6 +23,12 @@ char *ts_path_join(const char *dir, const char *name);
 
 /* @p unit repeated @p n times (malloc'ed): strings at and past limits. */
 char *ts_repeat(const char *unit, size_t n);
+
+/* Monotonic seconds, for bounded waits (never for timing assertions). */
+double now_s(void);
+
+/* The job's state (asserts that GetState succeeds). */
+uint32_t state_of(bits_job *job);
 
 /* Asserts that two bits_hresult values are equal, printing both names. */
 #define assert_hr_equal(actual, expected) \

@@ -72,20 +72,6 @@ void tx_env_close_manager(tx_env *e)
     e->mgr = NULL;
 }
 
-double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-uint32_t state_of(bits_job *job)
-{
-    uint32_t s = 99;
-    assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
-    return s;
-}
-
 uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s)
 {
     double end = now_s() + timeout_s;

@@ -47,10 +47,6 @@ void tx_env_open_manager(tx_env *e);
 /* Closes the manager of tx_env_open_manager(). */
 void tx_env_close_manager(tx_env *e);
 
-/* Monotonic seconds. */
-double now_s(void);
-/* The job's state (asserts the call succeeds). */
-uint32_t state_of(bits_job *job);
 /* Waits until the job is in one of the states of @p mask (bit per state)
  * or @p timeout_s passes; returns the state. */
 uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s);
