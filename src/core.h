@@ -93,6 +93,7 @@ struct bits_file {
     int completed;              /* moved to local_name by Complete */
     int active;                 /* a transfer of this file is running */
     uint64_t saved_bytes;       /* progress on disk and in the store */
+    int store_pending;          /* its row waits for the store's batch commit */
     /* What identified the remote content when the file started, so a
      * resume is only attempted against the same content (If-Range). */
     char *etag;                 /* strong ETag, or NULL */

@@ -32,7 +32,11 @@ struct store {
     int64_t seen_rev;           /* the newest revision this process knows */
     char *path;
     int batching;               /* between store_batch_begin/end_locked() */
-    int64_t batch_rev;          /* revision of the open batch transaction, 0 = none */
+    /* File rows changed in the batch and not written yet: each is written
+     * once at the commit however often it changed (a small file starts and
+     * ends within one batch). Each entry holds a reference to its job. */
+    bits_file **pending;
+    uint32_t npending, pending_cap;
     /* Prepared statements, keyed by their SQL text's address: every write
      * would otherwise pay for parsing the same SQL again. */
     struct {
@@ -40,6 +44,9 @@ struct store {
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE];
 };
+
+static int write_pending_files(store *s, int64_t rev);
+static bits_hresult write_pending(store *s);
 
 /* A ready statement for @p sql (a string literal): cached, reset, unbound.
  * Pair with finish(). */
@@ -320,6 +327,8 @@ void store_close(store *s)
 {
     if (!s)
         return;
+    write_pending(s);
+    free(s->pending);
     for (int i = 0; i < STMT_CACHE; i++)
         sqlite3_finalize(s->cache[i].stmt);
     sqlite3_close_v2(s->db);
@@ -329,13 +338,10 @@ void store_close(store *s)
 
 /* ---- writing ------------------------------------------------------------- */
 
-/* Starts a write transaction and takes the next revision number. */
+/* Starts a write transaction, takes the next revision number and writes
+ * the batch's pending file rows first (so they commit with this write). */
 static int begin_write(store *s, int64_t *rev)
 {
-    if (s->batch_rev) { /* join the open batch */
-        *rev = s->batch_rev;
-        return SQLITE_OK;
-    }
     int rc = exec(s, "BEGIN IMMEDIATE");
     sqlite3_stmt *st = NULL;
     if (rc == SQLITE_OK)
@@ -346,6 +352,8 @@ static int begin_write(store *s, int64_t *rev)
         *rev = sqlite3_column_int64(st, 0);
     if (st)
         finish(st);
+    if (rc == SQLITE_OK)
+        rc = write_pending_files(s, *rev);
     if (rc != SQLITE_OK)
         exec(s, "ROLLBACK");
     return rc;
@@ -353,7 +361,6 @@ static int begin_write(store *s, int64_t *rev)
 
 static bits_hresult end_write(store *s, int rc, int64_t rev)
 {
-    s->batch_rev = 0;
     if (rc == SQLITE_OK || rc == SQLITE_DONE)
         rc = exec(s, "COMMIT");
     if (rc != SQLITE_OK) {
@@ -468,16 +475,8 @@ static int write_credentials(store *s, bits_job *job)
     return rc;
 }
 
-static int write_file_row(store *s, bits_file *f)
+static void bind_file_row(sqlite3_stmt *st, const bits_file *f)
 {
-    sqlite3_stmt *st;
-    int rc = prepare(s, "INSERT INTO files VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
-        " ON CONFLICT(job_id, idx) DO UPDATE SET remote_name=?3, local_name=?4, temp_name=?5,"
-        " bytes_total=?6, bytes_transferred=?7, transferred=?8, completed=?9, etag=?10,"
-        " last_modified=?11",
-        &st);
-    if (rc != SQLITE_OK)
-        return rc;
     sqlite3_bind_blob(st, 1, f->job->id.bytes, sizeof f->job->id.bytes, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, f->index);
     bind_text(st, 3, f->remote_name);
@@ -489,7 +488,37 @@ static int write_file_row(store *s, bits_file *f)
     sqlite3_bind_int64(st, 9, f->completed);
     bind_text(st, 10, f->etag);
     bind_text(st, 11, f->last_modified);
+}
+
+/* Writes @p f's whole row, replacing any. */
+static int insert_file_row(store *s, bits_file *f)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "INSERT OR REPLACE INTO files VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+                     &st);
+    if (rc != SQLITE_OK)
+        return rc;
+    bind_file_row(st, f);
     return run(st);
+}
+
+/* Writes what can change in @p f's row: an UPDATE by key costs less than
+ * an upsert, and the engine writes a row per file change. The row nearly
+ * always exists (the job's save wrote it); else the whole row is written. */
+static int write_file_row(store *s, bits_file *f)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(s, "UPDATE files SET remote_name=?3, temp_name=?5, bytes_total=?6,"
+                        " bytes_transferred=?7, transferred=?8, completed=?9, etag=?10,"
+                        " last_modified=?11 WHERE job_id=?1 AND idx=?2",
+                     &st);
+    if (rc != SQLITE_OK)
+        return rc;
+    bind_file_row(st, f);
+    rc = run(st);
+    if (rc != SQLITE_OK || sqlite3_changes(s->db) > 0)
+        return rc;
+    return insert_file_row(s, f);
 }
 
 static int touch_job_rev(store *s, bits_job *job, int64_t rev)
@@ -501,6 +530,37 @@ static int touch_job_rev(store *s, bits_job *job, int64_t rev)
     sqlite3_bind_int64(st, 1, rev);
     sqlite3_bind_blob(st, 2, job->id.bytes, sizeof job->id.bytes, SQLITE_TRANSIENT);
     return run(st);
+}
+
+/* Empties the batch's pending list (the rows were written, or are lost:
+ * only progress, which is fetched again after a crash). */
+static void drop_pending(store *s)
+{
+    for (uint32_t i = 0; i < s->npending; i++) {
+        s->pending[i]->store_pending = 0;
+        bits_job_release(s->pending[i]->job);
+    }
+    s->npending = 0;
+}
+
+/* Writes the batch's pending rows with revision @p rev and empties the
+ * list. A row whose job another process removed meanwhile is skipped. */
+static int write_pending_files(store *s, int64_t rev)
+{
+    int rc = SQLITE_OK;
+    const bits_job *touched = NULL;
+    for (uint32_t i = 0; rc == SQLITE_OK && i < s->npending; i++) {
+        bits_file *f = s->pending[i];
+        rc = write_file_row(s, f);
+        if (rc == SQLITE_OK && f->job != touched) {
+            rc = touch_job_rev(s, f->job, rev);
+            touched = f->job;
+        }
+        if ((rc & 0xFF) == SQLITE_CONSTRAINT)
+            rc = SQLITE_OK; /* the job's row is gone */
+    }
+    drop_pending(s);
+    return rc;
 }
 
 bits_hresult store_save_job_locked(store *s, bits_job *job)
@@ -517,12 +577,33 @@ bits_hresult store_save_job_locked(store *s, bits_job *job)
      * that change later are written by store_save_file_locked(), or the
      * caller resets files_saved (core_persist_job_locked). */
     for (uint32_t i = job->files_saved; rc == SQLITE_OK && i < job->nfiles; i++)
-        rc = write_file_row(s, job->files[i]);
+        rc = insert_file_row(s, job->files[i]);
     return end_write(s, rc, rev);
+}
+
+/* Adds @p file to the batch's pending rows; 0, or -1 when out of memory. */
+static int add_pending(store *s, bits_file *file)
+{
+    if (file->store_pending)
+        return 0;
+    if (s->npending == s->pending_cap) {
+        uint32_t cap = s->pending_cap ? 2 * s->pending_cap : 64;
+        bits_file **grown = realloc(s->pending, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        s->pending = grown;
+        s->pending_cap = cap;
+    }
+    bits_job_add_ref(file->job);
+    file->store_pending = 1;
+    s->pending[s->npending++] = file;
+    return 0;
 }
 
 bits_hresult store_save_file_locked(store *s, bits_file *file)
 {
+    if (s->batching && add_pending(s, file) == 0)
+        return BITS_S_OK; /* written by store_batch_end_locked() */
     int64_t rev = 0;
     int rc = begin_write(s, &rev);
     if (rc != SQLITE_OK)
@@ -530,10 +611,6 @@ bits_hresult store_save_file_locked(store *s, bits_file *file)
     rc = write_file_row(s, file);
     if (rc == SQLITE_OK)
         rc = touch_job_rev(s, file->job, rev);
-    if (rc == SQLITE_OK && s->batching) {
-        s->batch_rev = rev; /* committed by store_batch_end_locked() */
-        return BITS_S_OK;
-    }
     return end_write(s, rc, rev);
 }
 
@@ -542,15 +619,29 @@ void store_batch_begin_locked(store *s)
     s->batching = 1;
 }
 
+/* Commits the pending rows, if any (begin_write writes them). */
+static bits_hresult write_pending(store *s)
+{
+    if (!s->npending)
+        return BITS_S_OK;
+    int64_t rev = 0;
+    int rc = begin_write(s, &rev);
+    if (rc != SQLITE_OK) {
+        drop_pending(s); /* when BEGIN itself failed */
+        return hr_from_sqlite(rc);
+    }
+    return end_write(s, SQLITE_OK, rev);
+}
+
 bits_hresult store_batch_end_locked(store *s)
 {
     s->batching = 0;
-    return s->batch_rev ? end_write(s, SQLITE_OK, s->batch_rev) : BITS_S_OK;
+    return write_pending(s);
 }
 
 int store_batch_pending_locked(const store *s)
 {
-    return s->batch_rev != 0;
+    return s->npending != 0;
 }
 
 bits_hresult store_delete_job_locked(store *s, bits_job *job)
@@ -879,6 +970,7 @@ bits_hresult store_load_locked(store *s, bits_core *core)
 
 int store_refresh_locked(store *s, bits_core *core)
 {
+    write_pending(s); /* rows read back must not be older than ours */
     int64_t max_rev = s->seen_rev;
     int a = load_jobs(s, core, s->seen_rev, &max_rev);
     int b = a < 0 ? 0 : load_tombstones(s, core, s->seen_rev, &max_rev);

@@ -33,13 +33,14 @@ bits_hresult store_save_job_locked(store *s, bits_job *job);
 /* Writes one file row (progress, temp name, validators). */
 bits_hresult store_save_file_locked(store *s, bits_file *file);
 
-/* Group commit for the engine: between these two calls the file rows
- * store_save_file_locked() writes share one transaction, committed by
- * store_batch_end_locked() (which returns the commit's result). Any other
- * write (a job's state, a deletion) commits the batch with it at once, so
- * a state is still durable before anyone hears of it. A failed write in
- * a batch rolls the batch back: the rows are written again at the next
- * checkpoint, or the file is fetched again after a crash. */
+/* Group commit for the engine: between these two calls
+ * store_save_file_locked() only notes the file; store_batch_end_locked()
+ * writes each noted row once, in one transaction, and returns the
+ * commit's result. Any other write (a job's state, a deletion) and a
+ * refresh write the noted rows first, with it, so a state is still
+ * durable before anyone hears of it and nothing older is read back. A
+ * failed commit loses the noted rows: the progress is written again at
+ * the next checkpoint, or the file is fetched again after a crash. */
 void store_batch_begin_locked(store *s);
 bits_hresult store_batch_end_locked(store *s);
 /* Whether the batch holds rows not committed yet. */

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #endif
 #include <signal.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,6 +312,92 @@ static void test_kill_9_at_random_points(void **unused)
     bits_manager_close(m);
     ts_server_stop(&srv);
     free(www), free(src), free(d), free(url), free(seen_path);
+}
+
+/* The number of file rows @p where selects (SQLite, beside the library). */
+static int count_file_rows(const char *where)
+{
+    char *db = ts_path_join(g_store, "openbits.db"), sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM files WHERE %s", where);
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    free(db);
+    return n;
+}
+
+static void note_transferred(const bits_event *ev, void *heard)
+{
+    if (ev->kind == BITS_EVENT_JOB_TRANSFERRED)
+        atomic_store((atomic_int *)heard, 1);
+}
+
+/* The engine writes file rows in batches, but a job's state is never
+ * stored ahead of its files: once TRANSFERRED is seen, every file row
+ * says so. Complete then moves files that alternate between two
+ * directories (the directory is kept open only while files share it). */
+static void test_file_rows_are_stored_with_the_state(void **unused)
+{
+    (void)unused;
+    enum { NFILES = 40, SIZE = 3000 };
+    char *www = ts_path_join(g_dir, "www"), *a = ts_path_join(g_dir, "a"),
+         *b = ts_path_join(g_dir, "b");
+    mkdir(www, 0755), mkdir(a, 0755), mkdir(b, 0755);
+    ts_server srv;
+    ts_server_start(&srv, www);
+    bits_file_info files[NFILES];
+    char *src[NFILES];
+    for (int i = 0; i < NFILES; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "f%02d.bin", i);
+        src[i] = ts_path_join(www, name);
+        ts_write_file(src[i], SIZE, 100 + (unsigned)i);
+        char path[40];
+        snprintf(path, sizeof path, "/%s", name);
+        files[i].remote_name = ts_server_url(&srv, path);
+        files[i].local_name = ts_path_join(i % 2 ? b : a, name);
+    }
+    bits_manager *m = open_store();
+    bits_guid id;
+    bits_job *job;
+    assert_hr_equal(bits_manager_create_job(m, "rows", 0, &id, &job), BITS_S_OK);
+    /* One set in one directory, then a name whose directory is missing:
+     * checking a directory once per set must not let the last one pass. */
+    char *missing = ts_path_join(g_dir, "missing/x.bin");
+    bits_file_info bad[3] = { files[0], files[2], { files[4].remote_name, missing } };
+    assert_hr_equal(bits_job_add_file_set(job, 3, bad), BITS_E_PATH_NOT_FOUND);
+    assert_hr_equal(bits_job_add_file_set(job, NFILES, files), BITS_S_OK);
+    assert_hr_equal(bits_job_set_files_in_flight(job, 4), BITS_S_OK);
+    /* Heard of through the event, which comes after the state is stored
+     * (the state itself is visible a moment earlier). */
+    atomic_int heard = 0;
+    assert_hr_equal(bits_job_set_notify_flags(job, BITS_EVENT_JOB_TRANSFERRED), BITS_S_OK);
+    assert_hr_equal(bits_job_set_event_callback(job, note_transferred, &heard), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    double end = now_s() + 20;
+    while (!atomic_load(&heard) && now_s() < end)
+        usleep(1000);
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    char where[128];
+    snprintf(where, sizeof where, "transferred = 1 AND bytes_transferred = %d AND temp_name IS NOT NULL",
+             SIZE);
+    assert_int_equal(count_file_rows(where), NFILES);
+    assert_hr_equal(bits_job_complete(job), BITS_S_OK);
+    for (int i = 0; i < NFILES; i++) {
+        assert_true(ts_files_equal(src[i], files[i].local_name));
+        free(src[i]), free((char *)files[i].remote_name), free((char *)files[i].local_name);
+    }
+    bits_job_set_event_callback(job, NULL, NULL);
+    assert_int_equal(count_file_rows("1"), 0); /* the job is gone */
+    bits_job_release(job);
+    bits_manager_close(m);
+    ts_server_stop(&srv);
+    free(www), free(a), free(b), free(missing);
 }
 
 /* The last byte arrived but the process died before the file was marked
@@ -806,6 +893,7 @@ int main(void)
         T(test_engine_takeover),
         T(test_concurrent_first_open),
         T(test_416_on_a_finished_file),
+        T(test_file_rows_are_stored_with_the_state),
         T(test_two_processes_share_a_store),
         T(test_corrupt_store_is_refused_untouched),
         T(test_newer_schema_is_refused),
