@@ -529,7 +529,7 @@ transfer *transfer_create_locked(bits_job *job, bits_file *file, uint32_t stall_
     t->job = job;
     t->file = file;
     t->retry_after = -1;
-    t->last_activity = mono_now_us();
+    t->last_activity = t->last_link_check = mono_now_us();
     t->is_file_protocol = remote_is_local(file->remote_name);
     char *url = file->remote_name[0] == '/' ? file_url_from_path(file->remote_name)
                                             : strdup(file->remote_name);
@@ -581,19 +581,43 @@ static void settle_success_locked(transfer *t)
         fail_with(t, fl, "The response body ended early.");
         return;
     }
-    /* Drop any stale tail left by a restart whose truncate failed. */
-    if (ftruncate(t->fd, (off_t)f->bytes_total) != 0) {
-        fail_with(t, classify_local_errno(errno), strerror(errno));
-        return;
-    }
     f->bytes_transferred = f->bytes_total;
     t->outcome = OUTCOME_DONE;
 }
 
+/* A file that is done must still be ours and exactly its size: one fstat
+ * tells both. Deleted under us (a cleaner, its directory removed), the
+ * bytes are gone and the file starts over instead of being reported done;
+ * a stale tail (a restart whose truncate failed) is cut. */
+static void verify_done_locked(transfer *t)
+{
+    struct stat st;
+    if (fstat(t->fd, &st) != 0) {
+        fail_with(t, classify_local_errno(errno), strerror(errno));
+        return;
+    }
+    if (st.st_nlink == 0) {
+        t->outcome = OUTCOME_RESTART;
+        return;
+    }
+    uint64_t size = t->file->bytes_total;
+    if ((uint64_t)st.st_size != size && ftruncate(t->fd, (off_t)size) != 0)
+        fail_with(t, classify_local_errno(errno), strerror(errno));
+}
+
+static void settle_result_locked(transfer *t, CURLcode result);
+
 void transfer_settle_locked(transfer *t, CURLcode result)
 {
-    if (t->outcome != OUTCOME_NONE)
-        return; /* decided by a callback: restart, failure, stop, 416 done */
+    /* Else decided by a callback: restart, failure, stop, 416 done. */
+    if (t->outcome == OUTCOME_NONE)
+        settle_result_locked(t, result);
+    if (t->outcome == OUTCOME_DONE)
+        verify_done_locked(t);
+}
+
+static void settle_result_locked(transfer *t, CURLcode result)
+{
     if (result == CURLE_OK) {
         settle_success_locked(t);
         return;

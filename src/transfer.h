@@ -54,8 +54,9 @@ transfer *transfer_create_locked(bits_job *job, bits_file *file, uint32_t stall_
                                  failure *fail);
 
 /* Settles the transfer after libcurl reported @p result (or the engine
- * stopped it): fills outcome/fail when not decided yet. Caller holds the
- * lock. */
+ * stopped it): fills outcome/fail when not decided yet. A file found done
+ * is checked once more: deleted under us it restarts (OUTCOME_RESTART),
+ * longer than its size it is trimmed. Caller holds the lock. */
 void transfer_settle_locked(transfer *t, CURLcode result);
 
 /* Frees the transfer (the easy handle must be out of the multi handle).
