@@ -254,10 +254,11 @@ BITS_API bits_hresult bits_job_add_file_set(bits_job *job, uint32_t count,
     if (!job || !files || count == 0)
         return BITS_E_INVALIDARG;
     /* Validate everything first, outside the lock: it touches the disk. */
+    local_parent_cache parents = { "" };
     for (uint32_t i = 0; i < count; i++) {
         bits_hresult hr = validate_remote_name(files[i].remote_name);
         if (hr >= 0)
-            hr = validate_local_name(files[i].local_name);
+            hr = validate_local_name_cached(files[i].local_name, &parents);
         if (hr < 0)
             return hr;
     }

@@ -131,6 +131,11 @@ static int has_dot_component(const char *path)
 
 bits_hresult validate_local_name(const char *local)
 {
+    return validate_local_name_cached(local, NULL);
+}
+
+bits_hresult validate_local_name_cached(const char *local, local_parent_cache *cache)
+{
     size_t n;
     if (!local || local[0] != '/' || utf8_count(local, &n) != 0)
         return BITS_E_INVALIDARG;
@@ -150,10 +155,14 @@ bits_hresult validate_local_name(const char *local)
     size_t plen = slash == local ? 1 : (size_t)(slash - local);
     memcpy(parent, local, plen);
     parent[plen] = '\0';
+    if (cache && strcmp(cache->parent, parent) == 0)
+        return BITS_S_OK;
     if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
         return BITS_E_PATH_NOT_FOUND;
     if (access(parent, W_OK | X_OK) != 0)
         return errno == ENOENT ? BITS_E_PATH_NOT_FOUND : BITS_E_ACCESSDENIED;
+    if (cache)
+        memcpy(cache->parent, parent, plen + 1);
     return BITS_S_OK;
 }
 

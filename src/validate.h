@@ -6,6 +6,7 @@
 #ifndef OPENBITS_VALIDATE_H
 #define OPENBITS_VALIDATE_H
 
+#include <limits.h>
 #include <stdint.h>
 
 #include "openbits/codes.h"
@@ -40,6 +41,14 @@ int remote_is_local(const char *remote);
  * BITS_E_PATH_NOT_FOUND) and is a writable directory (else
  * BITS_E_ACCESSDENIED). Touches the file system (stat, access). */
 bits_hresult validate_local_name(const char *local);
+
+/* The same, for many names in a row: the parent directory found good by
+ * the last call is not looked at again (a set of files in one directory
+ * checks it once). Start with parent[0] = '\0'. */
+typedef struct {
+    char parent[PATH_MAX];
+} local_parent_cache;
+bits_hresult validate_local_name_cached(const char *local, local_parent_cache *cache);
 
 /* Custom headers: lines "Name: value" separated by CR LF (a final CR LF is
  * allowed), token characters in the name, no bare CR or LF, no control
