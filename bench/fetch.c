@@ -9,6 +9,8 @@
  * With --store, a job left in the store by an earlier (killed) run is
  * taken over instead of creating one: that is how the kill -9 benchmark
  * resumes. Exit 0 when the files are in place, 1 otherwise.
+ * With OPENBITS_BENCH_PHASES set, the seconds spent opening, adding the
+ * files, transferring, completing and closing go to stderr (to profile).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -74,6 +76,17 @@ static bits_job *left_over_job(bits_manager *m)
     return job;
 }
 
+static double phase_start;
+
+/* Ends the phase @p name (see OPENBITS_BENCH_PHASES) and starts the next. */
+static void phase(const char *name)
+{
+    double now = bench_now();
+    if (getenv("OPENBITS_BENCH_PHASES"))
+        fprintf(stderr, "%s %.4f%s", name, now - phase_start, strcmp(name, "close") ? " " : "\n");
+    phase_start = now;
+}
+
 int main(int argc, char **argv)
 {
     const char *store = NULL, *list = NULL;
@@ -98,8 +111,10 @@ int main(int argc, char **argv)
         return 2;
     }
     bits_manager *m;
+    phase_start = bench_now();
     bench_must(bits_manager_open(store, store ? 0 : BITS_MANAGER_OPEN_IN_MEMORY, &m), "open");
     bits_job *job = store ? left_over_job(m) : NULL;
+    phase("open");
     if (!job) {
         bits_file_info *files;
         uint32_t n;
@@ -121,6 +136,7 @@ int main(int argc, char **argv)
             bench_must(bits_job_set_max_bandwidth(job, bandwidth), "max bandwidth");
         free(files);
     }
+    phase("add");
     bench_must(bits_job_set_notify_flags(job, BITS_EVENT_JOB_TRANSFERRED | BITS_EVENT_JOB_ERROR),
                "notify flags");
     bench_must(bits_job_set_event_callback(job, on_event, NULL), "callback");
@@ -137,12 +153,15 @@ int main(int argc, char **argv)
     }
     pthread_mutex_unlock(&done_lock);
     bits_job_set_event_callback(job, NULL, NULL);
+    phase("transfer");
     int rc = 1;
     if (state == BG_JOB_STATE_TRANSFERRED)
         rc = bits_failed(bits_job_complete(job));
     else
         fprintf(stderr, "fetch: job ended in state %u\n", state);
+    phase("complete");
     bits_job_release(job);
     bits_manager_close(m);
+    phase("close");
     return rc;
 }
