@@ -2,6 +2,7 @@
  * the watching it shares with `resume --wait`. */
 #include "cli.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,39 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
+
+/* The job's events (those its notify flags ask for: by default
+ * TRANSFERRED and ERROR) wake the waiting loop at once; it looks anyway
+ * every WAIT_MS (20 with progress shown, for the bars and state lines;
+ * 250 when quiet). A signal does not wake it: Ctrl-C takes effect
+ * within WAIT_MS. */
+static pthread_mutex_t woken_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t woken_cond;
+static int woken;
+
+static void on_job_event(const bits_event *ev, void *data)
+{
+    (void)ev;
+    (void)data;
+    pthread_mutex_lock(&woken_lock);
+    woken = 1;
+    pthread_cond_signal(&woken_cond);
+    pthread_mutex_unlock(&woken_lock);
+}
+
+static void wait_for_event(long ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += ms * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&woken_lock);
+    if (!woken)
+        pthread_cond_timedwait(&woken_cond, &woken_lock, &until);
+    woken = 0;
+    pthread_mutex_unlock(&woken_lock);
+}
 
 static void on_interrupt(int sig)
 {
@@ -96,6 +130,37 @@ static int draw_progress(bits_job *job, double started, uint64_t already, int tt
     return lines;
 }
 
+/* Adds the URL DEST pairs with one bits_job_add_file_set (one store
+ * write for all: a call per file cost a transaction each, bench M2). The
+ * set is all or nothing; when it is refused, the pair to blame is found
+ * by adding them one at a time (the job is cancelled anyway). */
+static int add_pairs(bits_job *job, int npairs, char **pairs)
+{
+    bits_file_info *infos = calloc((size_t)npairs, sizeof *infos);
+    if (!infos)
+        return cli_fail("addfile", BITS_E_OUTOFMEMORY);
+    for (int i = 0; i < npairs; i++) {
+        infos[i].remote_name = pairs[2 * i];
+        infos[i].local_name = cli_absolute_path(pairs[2 * i + 1]);
+    }
+    int rc = EXIT_OK;
+    bits_hresult hr = bits_job_add_file_set(job, (uint32_t)npairs, infos);
+    if (bits_failed(hr)) {
+        hr = BITS_S_OK; /* unless one alone fails too */
+        for (int i = 0; i < npairs && !bits_failed(hr); i++) {
+            hr = bits_job_add_file(job, infos[i].remote_name, infos[i].local_name);
+            if (bits_failed(hr))
+                fprintf(stderr, "openbits: %s -> %s\n", pairs[2 * i], pairs[2 * i + 1]);
+        }
+    }
+    if (bits_failed(hr))
+        rc = cli_fail("addfile", hr);
+    for (int i = 0; i < npairs; i++)
+        free((char *)infos[i].local_name);
+    free(infos);
+    return rc;
+}
+
 int cli_transfer_main(cli *c, int argc, char **argv)
 {
     cli_transfer_opts opts = { NULL, -1, 0 };
@@ -142,15 +207,8 @@ int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs)
     if (opts->priority >= 0 &&
         bits_failed(hr = bits_job_set_priority(job, (uint32_t)opts->priority)))
         rc = cli_fail("priority", hr);
-    for (int i = 0; rc == EXIT_OK && i < nargs; i += 2) {
-        char *dest = cli_absolute_path(pairs[i + 1]);
-        hr = bits_job_add_file(job, pairs[i], dest);
-        free(dest);
-        if (bits_failed(hr)) {
-            fprintf(stderr, "openbits: %s -> %s\n", pairs[i], pairs[i + 1]);
-            rc = cli_fail("addfile", hr);
-        }
-    }
+    if (rc == EXIT_OK)
+        rc = add_pairs(job, nargs / 2, pairs);
     if (rc == EXIT_OK && opts->max_bandwidth &&
         bits_failed(hr = bits_job_set_max_bandwidth(job, opts->max_bandwidth)))
         rc = cli_fail("max-bandwidth", hr);
@@ -181,6 +239,12 @@ int cli_wait_job(cli *c, bits_job *job)
     double started = now_s(), last = 0;
     int lines = 0, rc;
     uint32_t state = 0, shown = 99;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&woken_cond, &attr);
+    pthread_condattr_destroy(&attr);
+    bits_job_set_event_callback(job, on_job_event, NULL);
     for (;;) {
         bits_job_get_state(job, &state);
         if (interrupted) {
@@ -219,9 +283,10 @@ int cli_wait_job(cli *c, bits_job *job)
             rc = EXIT_CANCELLED;
             break;
         }
-        struct timespec ts = { 0, 20 * 1000000L };
-        nanosleep(&ts, NULL);
+        wait_for_event(c->quiet || c->json ? 250 : 20);
     }
+    bits_job_set_event_callback(job, NULL, NULL); /* returns once no call runs */
+    pthread_cond_destroy(&woken_cond);
     if (c->json) {
         bits_job_get_state(job, &state);
         printf("{\"id\": \"%s\", \"state\": \"%s\", \"exit\": %d}\n", gid,
