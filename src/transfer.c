@@ -511,17 +511,19 @@ static int set_resume(transfer *t)
 }
 
 transfer *transfer_create_locked(bits_job *job, bits_file *file, uint32_t stall_timeout_s,
-                                 failure *fail)
+                                 CURL *easy, failure *fail)
 {
     failure oom = { BITS_E_OUTOFMEMORY, BG_ERROR_CONTEXT_GENERAL_QUEUE_MANAGER, 1 };
     transfer *t = calloc(1, sizeof *t);
     if (!t) {
+        curl_easy_cleanup(easy);
         *fail = oom;
         return NULL;
     }
     t->fd = files_open_temp_locked(file);
     if (t->fd < 0) {
         *fail = classify_local_errno(errno);
+        curl_easy_cleanup(easy);
         free(t);
         return NULL;
     }
@@ -533,7 +535,7 @@ transfer *transfer_create_locked(bits_job *job, bits_file *file, uint32_t stall_
     t->is_file_protocol = remote_is_local(file->remote_name);
     char *url = file->remote_name[0] == '/' ? file_url_from_path(file->remote_name)
                                             : strdup(file->remote_name);
-    t->easy = curl_easy_init();
+    t->easy = easy ? easy : curl_easy_init();
     if (!url || !t->easy || set_resume(t) != 0 || set_custom_headers(t) != 0) {
         free(url);
         transfer_free_locked(t);
@@ -634,6 +636,13 @@ static void settle_result_locked(transfer *t, CURLcode result)
         return;
     }
     fail_with(t, classify_curl_code(result, t->is_file_protocol), curl_easy_strerror(result));
+}
+
+CURL *transfer_take_easy(transfer *t)
+{
+    CURL *easy = t->easy;
+    t->easy = NULL;
+    return easy;
 }
 
 void transfer_free_locked(transfer *t)

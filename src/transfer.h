@@ -48,10 +48,12 @@ typedef struct transfer {
 } transfer;
 
 /* Creates the transfer of @p file (opening or creating its temporary
- * file) and its easy handle; the caller adds it to the multi handle.
- * Caller holds the lock. On failure returns NULL and fills *fail. */
+ * file) with @p easy, a handle in its initial state (fresh or after
+ * curl_easy_reset), or a new one when NULL; the transfer owns it from
+ * here, also on failure. The caller adds it to the multi handle. Caller
+ * holds the lock. On failure returns NULL and fills *fail. */
 transfer *transfer_create_locked(bits_job *job, bits_file *file, uint32_t stall_timeout_s,
-                                 failure *fail);
+                                 CURL *easy, failure *fail);
 
 /* Settles the transfer after libcurl reported @p result (or the engine
  * stopped it): fills outcome/fail when not decided yet. A file found done
@@ -59,9 +61,13 @@ transfer *transfer_create_locked(bits_job *job, bits_file *file, uint32_t stall_
  * longer than its size it is trimmed. Caller holds the lock. */
 void transfer_settle_locked(transfer *t, CURLcode result);
 
-/* Frees the transfer (the easy handle must be out of the multi handle).
- * Closes the temp file but never deletes it. Caller holds the lock. */
+/* Frees the transfer (the easy handle must be out of the multi handle,
+ * and is cleaned up unless taken with transfer_take_easy). Closes the
+ * temp file but never deletes it. Caller holds the lock. */
 void transfer_free_locked(transfer *t);
+
+/* Takes the easy handle out of a finished transfer, to be reused. */
+CURL *transfer_take_easy(transfer *t);
 
 /* Bandwidth: the write callback asks this (defined by the engine, caller
  * holds the lock) whether @p n more bytes of @p job may be taken now, and

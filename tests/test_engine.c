@@ -677,6 +677,55 @@ static void test_headers_and_credentials(void **state)
     free(src), free(d);
 }
 
+/* The headers the server saw on the last request for @p path, as JSON
+ * text (the caller frees it). */
+static char *last_headers_of(const char *path)
+{
+    char *stats = ts_server_stats(&E.srv), key[64];
+    snprintf(key, sizeof key, "\"%s\": {", path);
+    char *entry = strstr(stats, key);
+    assert_non_null(entry);
+    char *headers = strstr(entry, "\"last_headers\": {");
+    assert_non_null(headers);
+    char *end = strchr(headers + 17, '}');
+    assert_non_null(end);
+    char *text = strndup(headers, (size_t)(end - headers + 1));
+    free(stats);
+    return text;
+}
+
+/* The engine reuses finished transfers' libcurl handles: a job that runs
+ * right after one with custom headers and credentials sends neither. */
+static void test_reused_handles_carry_nothing_over(void **state)
+{
+    (void)state;
+    char *src1 = env_serve(&E, "secret.bin", 3000, 22), *src2 = env_serve(&E, "plain.bin", 3000, 23);
+    char *d1 = env_dl_path(&E, "secret.bin"), *d2 = env_dl_path(&E, "plain.bin");
+    env_configure(&E, "secret.bin", "\"basic_auth\": [\"alice\", \"s3cret\"]");
+    bits_job *first = env_new_job(&E, "with headers"), *second = env_new_job(&E, "plain");
+    env_add(&E, first, "secret.bin", d1);
+    env_add(&E, second, "plain.bin", d2);
+    assert_hr_equal(bits_job_set_custom_headers(first, "X-Openbits-Test: hello\r\n"), BITS_S_OK);
+    assert_hr_equal(bits_job_set_credentials(first, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC,
+                                             "alice", "s3cret"), BITS_S_OK);
+    /* Both queued: the second starts as the first finishes, on its handle. */
+    assert_hr_equal(bits_job_resume(first), BITS_S_OK);
+    assert_hr_equal(bits_job_resume(second), BITS_S_OK);
+    assert_int_equal(wait_for(first, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    assert_int_equal(wait_for(second, DONE_MASK, 20), BG_JOB_STATE_TRANSFERRED);
+    char *seen1 = last_headers_of("/secret.bin"), *seen2 = last_headers_of("/plain.bin");
+    assert_non_null(strstr(seen1, "X-Openbits-Test"));
+    assert_non_null(strstr(seen1, "Authorization"));
+    assert_null(strstr(seen2, "X-Openbits-Test"));
+    assert_null(strstr(seen2, "Authorization"));
+    assert_hr_equal(bits_job_complete(first), BITS_S_OK);
+    assert_hr_equal(bits_job_complete(second), BITS_S_OK);
+    assert_true(ts_files_equal(src1, d1));
+    assert_true(ts_files_equal(src2, d2));
+    bits_job_release(first), bits_job_release(second);
+    free(seen1), free(seen2), free(src1), free(src2), free(d1), free(d2);
+}
+
 /* Digest for the server and Basic for a proxy, through libcurl: without
  * the right credentials the job ends in ERROR with the 401 or 407; with
  * them it transfers. A Basic-only credential for a Digest server is
@@ -1093,6 +1142,7 @@ int main(void)
         T(test_partial_complete_and_cancel),
         T(test_notify_command_line),
         T(test_headers_and_credentials),
+        T(test_reused_handles_carry_nothing_over),
         T(test_digest_and_proxy_credentials),
         T(test_files_in_flight),
         T(test_https_verification),
