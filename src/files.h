@@ -31,10 +31,13 @@ bits_hresult files_commit_locked(bits_job *job);
 bits_hresult files_delete_temps_locked(bits_job *job);
 
 /* Opens the temporary file of @p file for writing, creating it (O_EXCL,
- * O_NOFOLLOW, mode 0600, in the destination directory) when there is
- * none. When an existing temporary file vanished or is shorter than the
- * recorded progress, the progress is lowered to what is really there.
- * Returns the descriptor, or -1 with errno set. */
+ * O_NOFOLLOW, mode 0600, in the destination directory, under a name made
+ * from the job's id and the file's index) when the store names none; a
+ * file already under that name is taken over, emptied, when it is ours
+ * (regular, private, one link), else errno is EEXIST. When an existing
+ * temporary file vanished or is shorter than the recorded progress, the
+ * progress is lowered to what is really there. Returns the descriptor,
+ * or -1 with errno set. */
 int files_open_temp_locked(bits_file *file);
 
 /* 1 when the temporary file open as @p fd was deleted (no name links to

@@ -38,6 +38,58 @@ static mode_t default_file_mode(void)
     return 0666 & ~mask;
 }
 
+/* ".openbits-<job id, 32 hex digits>-<file index>.tmp" next to the
+ * destination. Derived from the job and the file, not random: a temporary
+ * file whose name never reached the store (the process died between
+ * creating it and the next store commit) is found again by the file's
+ * next attempt, or deleted by Cancel and Complete, instead of staying
+ * behind in the user's directory. With @p salt (a name taken by something
+ * not ours, see create_temp) 64 random bits go before ".tmp". */
+static int make_temp_name(const bits_file *file, int salt, char *out, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    char id[33];
+    for (int i = 0; i < 16; i++) {
+        id[2 * i] = hex[file->job->id.bytes[i] >> 4];
+        id[2 * i + 1] = hex[file->job->id.bytes[i] & 15];
+    }
+    id[32] = '\0';
+    uint64_t rnd = 0;
+    if (salt && getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        return -1;
+    char extra[20] = "";
+    if (salt)
+        snprintf(extra, sizeof extra, "-%016llx", (unsigned long long)rnd);
+    const char *slash = strrchr(file->local_name, '/');
+    int dir_len = (int)(slash - file->local_name);
+    int n = snprintf(out, size, "%.*s/.openbits-%s-%u%s.tmp", dir_len, file->local_name, id,
+                     (unsigned)file->index, extra);
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* 1 when @p st is a file this process may take as its own temporary file:
+ * regular, ours, one link, private (a look-alike planted by someone else,
+ * or a hard link to another file, is not). */
+static int is_own_temp(const struct stat *st)
+{
+    return S_ISREG(st->st_mode) && st->st_nlink == 1 && st->st_uid == geteuid() &&
+           (st->st_mode & 077) == 0;
+}
+
+/* Opens @p path for writing when it is our own temporary file; else -1
+ * with errno EEXIST. O_NONBLOCK: a FIFO planted there must not block. */
+static int open_own_temp(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && is_own_temp(&st))
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    errno = EEXIST;
+    return -1;
+}
+
 /* The destination directory of the files being moved, kept open from one
  * file to the next while they share it (a job of 2,000 small files in one
  * directory opened it 2,000 times, bench M2), and fsynced once after its
@@ -105,12 +157,21 @@ static bits_hresult move_into_place(const bits_file *f, mode_t mode, uid_t uid, 
     return hr;
 }
 
-/* Deletes @p file's temporary file, if any. 0 on success or nothing to do. */
+/* Deletes @p file's temporary file, if any: the one the store names, or
+ * else a leftover under the name it would have had (see make_temp_name).
+ * 0 on success or nothing to do. */
 static int delete_temp(bits_file *file)
 {
-    if (!file->temp_name)
-        return 0;
-    if (unlink(file->temp_name) != 0 && errno != ENOENT)
+    char path[PATH_MAX];
+    const char *name = file->temp_name;
+    if (!name) {
+        struct stat st;
+        if (file->completed || make_temp_name(file, 0, path, sizeof path) != 0 ||
+            lstat(path, &st) != 0 || !is_own_temp(&st))
+            return 0;
+        name = path;
+    }
+    if (unlink(name) != 0 && errno != ENOENT)
         return -1;
     free(file->temp_name);
     file->temp_name = NULL;
@@ -162,46 +223,41 @@ bits_hresult files_delete_temps_locked(bits_job *job)
     return undeleted ? BG_S_UNABLE_TO_DELETE_FILES : BITS_S_OK;
 }
 
-/* ".openbits-<16 hex digits>.tmp" next to the destination. */
-static int make_temp_name(const char *local_name, char *out, size_t size)
-{
-    uint8_t rnd[8];
-    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
-        return -1;
-    const char *slash = strrchr(local_name, '/');
-    int dir_len = (int)(slash - local_name);
-    int n = snprintf(out, size, "%.*s/.openbits-%02x%02x%02x%02x%02x%02x%02x%02x.tmp",
-                     dir_len, local_name, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5],
-                     rnd[6], rnd[7]);
-    return n > 0 && (size_t)n < size ? 0 : -1;
-}
-
+/* The file's own name first; when something not ours sits there (a
+ * planted symlink or link), a salted name, never that thing. */
 static int create_temp(bits_file *file)
 {
     char path[PATH_MAX];
-    for (int attempt = 0; attempt < 16; attempt++) {
-        if (make_temp_name(file->local_name, path, sizeof path) != 0) {
+    int fd = -1;
+    for (int attempt = 0; fd < 0 && attempt < 16; attempt++) {
+        if (make_temp_name(file, attempt > 0, path, sizeof path) != 0) {
             errno = ENAMETOOLONG;
             return -1;
         }
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0 && errno == EEXIST)
-            continue;
-        if (fd < 0)
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST)
             return -1;
-        char *name = strdup(path);
-        if (!name) {
-            close(fd);
-            unlink(path);
-            errno = ENOMEM;
-            return -1;
+        if (fd < 0 && attempt == 0) {
+            /* An earlier attempt's file whose name was not stored: nothing
+             * says how much of it is good, so it starts over. */
+            fd = open_own_temp(path);
+            if (fd >= 0 && ftruncate(fd, 0) != 0) {
+                close(fd);
+                return -1;
+            }
         }
-        free(file->temp_name);
-        file->temp_name = name;
-        return fd;
     }
-    errno = EEXIST;
-    return -1;
+    if (fd < 0)
+        return -1; /* errno EEXIST */
+    char *name = strdup(path);
+    if (!name) {
+        close(fd);
+        errno = ENOMEM;
+        return -1;
+    }
+    free(file->temp_name);
+    file->temp_name = name;
+    return fd;
 }
 
 int files_temp_is_gone(int fd)
@@ -227,10 +283,9 @@ void files_reset_progress_locked(bits_file *file, int fd)
 int files_open_temp_locked(bits_file *file)
 {
     if (file->temp_name) {
-        int fd = open(file->temp_name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        int fd = open(file->temp_name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         struct stat st;
-        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-            st.st_uid == geteuid()) {
+        if (fd >= 0 && fstat(fd, &st) == 0 && is_own_temp(&st)) {
             if ((uint64_t)st.st_size < file->bytes_transferred)
                 file->bytes_transferred = (uint64_t)st.st_size;
             if (file->saved_bytes > file->bytes_transferred)
