@@ -24,6 +24,28 @@ client() {
     TIMED="$(awk -v ns=$((end - start)) 'END { printf "%.4f %.3f", ns / 1e9, $1 + $2 }' "$t")"
 }
 
+# rounds SECTION MEASURE UNIT RUNS AMOUNT FORMAT RUNNER TOOL...: RUNS
+# rounds of every TOOL in turn (so a drift of the machine hits them all
+# alike), each run done by "RUNNER TOOL" (which calls client); records
+# AMOUNT / wall seconds of each run, printed with FORMAT, as one figure
+# line per TOOL.
+rounds() {
+    local section="$1" measure="$2" unit="$3" runs="$4" amount="$5" format="$6" runner="$7"
+    shift 7
+    local tools=("$@") tool wall
+    local -A got=()
+    for _ in $(seq "$runs"); do
+        for tool in "${tools[@]}"; do
+            "$runner" "$tool"
+            read -r wall _ <<<"$TIMED"
+            got[$tool]+=" $(quotient "$amount" "$wall" "$format")"
+        done
+    done
+    for tool in "${tools[@]}"; do
+        figure "$section" "$measure" "$tool" "$unit" ${got[$tool]}
+    done
+}
+
 # quotient A B FORMAT: A / B printed with the printf FORMAT (B = 0 counts as 1 ms).
 quotient() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / (b > 0 ? b : 0.001) }'; }
 
