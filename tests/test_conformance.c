@@ -154,15 +154,6 @@ static int count_of(counter *c)
     return n;
 }
 
-/* Waits (bounded) until @p job is in @p state. */
-static void wait_state(bits_job *job, uint32_t state)
-{
-    double end = now_s() + 30;
-    while (state_of(job) != state && now_s() < end)
-        usleep(5000);
-    assert_int_equal(state_of(job), state);
-}
-
 /* Registers a callback on a job already in @p state and expects exactly
  * one @p kind event (waiting for more a little, which can only pass). */
 static void expect_one_late_event(bits_job *job, uint32_t kind)
@@ -193,8 +184,8 @@ static void test_late_callbacks_hear_the_outcome_once(void **state)
     assert_hr_equal(bits_job_add_file(bad, missing, dst2), BITS_S_OK); /* fails: no source */
     assert_hr_equal(bits_job_resume(ok), BITS_S_OK);
     assert_hr_equal(bits_job_resume(bad), BITS_S_OK);
-    wait_state(ok, BG_JOB_STATE_TRANSFERRED);
-    wait_state(bad, BG_JOB_STATE_ERROR);
+    wait_state(ok, BG_JOB_STATE_TRANSFERRED, 30);
+    wait_state(bad, BG_JOB_STATE_ERROR, 30);
     expect_one_late_event(ok, BITS_EVENT_JOB_TRANSFERRED);
     expect_one_late_event(bad, BITS_EVENT_JOB_ERROR);
     assert_hr_equal(bits_job_complete(ok), BITS_S_OK);
@@ -235,7 +226,7 @@ static void test_close_delivers_queued_outcomes(void **state)
                     BITS_S_OK);
     assert_hr_equal(bits_job_set_event_callback(job, slow_count_event, &c), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-    wait_state(job, BG_JOB_STATE_TRANSFERRED);
+    wait_state(job, BG_JOB_STATE_TRANSFERRED, 30);
     bits_manager_close(m); /* the first FILE_TRANSFERRED is most likely still running */
     assert_int_equal(count_of(&c), 1);
     pthread_mutex_lock(&c.lock);
@@ -292,12 +283,12 @@ static void test_connections_are_reused(void **state)
     assert_hr_equal(bits_job_add_file(first, url[0], dst[0]), BITS_S_OK);
     assert_hr_equal(bits_job_add_file(first, url[1], dst[1]), BITS_S_OK);
     assert_hr_equal(bits_job_resume(first), BITS_S_OK);
-    wait_state(first, BG_JOB_STATE_TRANSFERRED);
+    wait_state(first, BG_JOB_STATE_TRANSFERRED, 30);
     assert_hr_equal(bits_manager_create_job(m, "second", BG_JOB_TYPE_DOWNLOAD, &id, &second),
                     BITS_S_OK);
     assert_hr_equal(bits_job_add_file(second, url[2], dst[2]), BITS_S_OK);
     assert_hr_equal(bits_job_resume(second), BITS_S_OK);
-    wait_state(second, BG_JOB_STATE_TRANSFERRED);
+    wait_state(second, BG_JOB_STATE_TRANSFERRED, 30);
 
     char *stats = ts_server_stats(&srv);
     long port;

@@ -303,10 +303,7 @@ static void test_kill_9_at_random_points(void **unused)
     bits_manager *m = open_store();
     bits_job *job = only_job(m, 1);
     assert_hr_equal(bits_job_set_max_bandwidth(job, 0), BITS_S_OK);
-    double end = now_s() + 60;
-    while (state_of(job) != BG_JOB_STATE_TRANSFERRED && now_s() < end)
-        usleep(10000);
-    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    wait_state(job, BG_JOB_STATE_TRANSFERRED, 60);
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
     assert_true(ts_files_equal(src, d));
     bits_job_release(job);
@@ -455,10 +452,7 @@ static void test_unrecorded_temp_is_not_left_behind(void **unused)
         } else {
             assert_hr_equal(bits_job_set_max_bandwidth(job, 0), BITS_S_OK);
             assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-            end = now_s() + 20;
-            while (state_of(job) != BG_JOB_STATE_TRANSFERRED && now_s() < end)
-                usleep(10000);
-            assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+            wait_state(job, BG_JOB_STATE_TRANSFERRED, 20);
             assert_hr_equal(bits_job_complete(job), BITS_S_OK);
             assert_true(ts_files_equal(src, d));
             unlink(d);
@@ -490,10 +484,7 @@ static void test_416_on_a_finished_file(void **unused)
     assert_hr_equal(bits_manager_create_job(m, "almost", 0, &id, &job), BITS_S_OK);
     assert_hr_equal(bits_job_add_file(job, url, d), BITS_S_OK);
     assert_hr_equal(bits_job_resume(job), BITS_S_OK);
-    double end = now_s() + 20;
-    while (state_of(job) != BG_JOB_STATE_TRANSFERRED && now_s() < end)
-        usleep(10000);
-    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    wait_state(job, BG_JOB_STATE_TRANSFERRED, 20);
     bits_job_release(job);
     bits_manager_close(m);
 
@@ -505,10 +496,7 @@ static void test_416_on_a_finished_file(void **unused)
 
     m = open_store();
     job = only_job(m, 1);
-    end = now_s() + 20;
-    while (state_of(job) != BG_JOB_STATE_TRANSFERRED && now_s() < end)
-        usleep(10000);
-    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    wait_state(job, BG_JOB_STATE_TRANSFERRED, 20);
     char *stats = ts_server_stats(&srv);
     assert_non_null(strstr(stats, "bytes=500000-")); /* asked only for what was missing */
     free(stats);
@@ -618,10 +606,7 @@ static void test_engine_takeover(void **unused)
     assert_true(p.bytes_transferred > 0);
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
-    end = now_s() + 30;
-    while (state_of(job) != BG_JOB_STATE_TRANSFERRED && now_s() < end)
-        usleep(20000);
-    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    wait_state(job, BG_JOB_STATE_TRANSFERRED, 30);
     assert_hr_equal(bits_job_complete(job), BITS_S_OK);
     assert_true(ts_files_equal(src, d));
     bits_job_release(job);
@@ -694,10 +679,7 @@ static void test_two_processes_share_a_store(void **unused)
     }
     assert_non_null(seen);
     assert_hr_equal(bits_job_cancel(mine), BITS_S_OK);
-    end = now_s() + 5;
-    while (state_of(seen) != BG_JOB_STATE_CANCELLED && now_s() < end)
-        usleep(20000);
-    assert_int_equal(state_of(seen), BG_JOB_STATE_CANCELLED);
+    wait_state(seen, BG_JOB_STATE_CANCELLED, 5);
     bits_job_release(seen);
     bits_job_release(mine);
     bits_job_release(job);

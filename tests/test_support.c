@@ -85,3 +85,19 @@ uint32_t state_of(bits_job *job)
     assert_hr_equal(bits_job_get_state(job, &s), BITS_S_OK);
     return s;
 }
+
+uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s)
+{
+    double end = now_s() + timeout_s;
+    uint32_t s = state_of(job);
+    while (!(mask & (1u << s)) && now_s() < end) {
+        usleep(5000);
+        s = state_of(job);
+    }
+    return s;
+}
+
+void wait_state(bits_job *job, uint32_t state, double timeout_s)
+{
+    assert_int_equal(wait_for(job, 1u << state, timeout_s), state);
+}

@@ -30,6 +30,13 @@ double now_s(void);
 /* The job's state (asserts that GetState succeeds). */
 uint32_t state_of(bits_job *job);
 
+/* Waits until the job is in one of the states of @p mask (bit per state)
+ * or @p timeout_s passes; returns the state. */
+uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s);
+
+/* Waits up to @p timeout_s for @p state and asserts the job reached it. */
+void wait_state(bits_job *job, uint32_t state, double timeout_s);
+
 /* Asserts that two bits_hresult values are equal, printing both names. */
 #define assert_hr_equal(actual, expected) \
     ts_assert_hr_equal((actual), (expected), #actual, __FILE__, __LINE__)

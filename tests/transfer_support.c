@@ -72,17 +72,6 @@ void tx_env_close_manager(tx_env *e)
     e->mgr = NULL;
 }
 
-uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s)
-{
-    double end = now_s() + timeout_s;
-    uint32_t s = state_of(job);
-    while (!(mask & (1u << s)) && now_s() < end) {
-        usleep(5000);
-        s = state_of(job);
-    }
-    return s;
-}
-
 uint64_t job_bytes(bits_job *job)
 {
     bits_job_progress p = { .struct_size = sizeof p };

@@ -47,9 +47,6 @@ void tx_env_open_manager(tx_env *e);
 /* Closes the manager of tx_env_open_manager(). */
 void tx_env_close_manager(tx_env *e);
 
-/* Waits until the job is in one of the states of @p mask (bit per state)
- * or @p timeout_s passes; returns the state. */
-uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s);
 /* The job's transferred bytes. */
 uint64_t job_bytes(bits_job *job);
 /* Waits until at least @p at_least bytes moved; asserts they did. */
