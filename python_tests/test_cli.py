@@ -40,11 +40,15 @@ def daemon(run):
     binary = os.environ.get("OPENBITSD")
     if not binary:
         pytest.skip("OPENBITSD not set")
-    proc = subprocess.Popen([binary, "--store", run.store], stderr=subprocess.DEVNULL)
+    log = open(run.store + ".openbitsd.log", "w+")
+    proc = subprocess.Popen([binary, "--store", run.store], stderr=log)
     time.sleep(0.3)
     yield proc
     proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=20) == 0
+    rc = proc.wait(timeout=20)
+    log.seek(0)
+    assert rc == 0, log.read()[-4000:]  # e.g. a sanitizer's report
+    log.close()
 
 
 @pytest.fixture
