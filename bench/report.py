@@ -37,7 +37,10 @@ SECTIONS = {
     "M7": ("Persistence overhead", "Store (SQLite, WAL, fdatasync'd checkpoints) against an "
            "in-memory manager in the same process, alternated run by run."),
     "M8": ("Rate-cap accuracy", "Cap asked of each tool against the mean rate achieved over "
-           "the whole command (start-up included). MB = 10^6 bytes."),
+           "the whole command (start-up included). MB = 10^6 bytes. Each file lasts "
+           "{rate_seconds} s at its cap; curl averages its --limit-rate over several seconds "
+           "(its maintainers in curl/curl#10503 and #10173), so over a transfer this short its "
+           "cap barely acts."),
 }
 
 
