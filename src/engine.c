@@ -2,8 +2,9 @@
  * engine.c - the engine thread: scheduler, timers, bandwidth, libcurl.
  *
  * The thread owns a libcurl multi handle. Easy handles exist only for
- * running transfers, so a queued job costs no libcurl memory, and the
- * multi handle's connection cache lets files and jobs reuse connections.
+ * running transfers (and a few finished ones kept for the next, until the
+ * engine idles), so a queued job costs no libcurl memory, and the multi
+ * handle's connection cache lets files and jobs reuse connections.
  *
  * Each loop turn, under core->lock: stop transfers whose job left the
  * running states, fire due timers (retry, no-progress, maximum download
