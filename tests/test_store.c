@@ -63,6 +63,29 @@ static bits_job *only_job(bits_manager *m, uint32_t expect_count)
     return job;
 }
 
+/* Serves @p size bytes (of @p seed) as g_dir/www/@p name: its path in
+ * *src, a destination of the same name in g_dir in *dest, its URL in
+ * *url. unserve() stops the server and frees the three. */
+static void serve(ts_server *srv, const char *name, size_t size, unsigned seed, char **src,
+                  char **dest, char **url)
+{
+    char *www = ts_path_join(g_dir, "www"), path[64];
+    mkdir(www, 0755);
+    *src = ts_path_join(www, name);
+    *dest = ts_path_join(g_dir, name);
+    ts_write_file(*src, size, seed);
+    ts_server_start(srv, www);
+    snprintf(path, sizeof path, "/%s", name);
+    *url = ts_server_url(srv, path);
+    free(www);
+}
+
+static void unserve(ts_server *srv, char *src, char *dest, char *url)
+{
+    ts_server_stop(srv);
+    free(src), free(dest), free(url);
+}
+
 /* Everything a job holds survives closing and reopening the store. */
 static void test_reopen_restores_everything(void **unused)
 {
@@ -260,17 +283,13 @@ static void edit_store(const char *sql)
 static void test_kill_9_at_random_points(void **unused)
 {
     (void)unused;
-    char *www = ts_path_join(g_dir, "www");
-    mkdir(www, 0755);
-    char *src = ts_path_join(www, "big.bin"), *d = ts_path_join(g_dir, "big.bin");
     char *seen_path = ts_path_join(g_dir, "seen");
     /* 32 s of transfer at the rate: 20 runs of at most 0.8 s never finish it. */
     const uint64_t size = 64u << 20, rate = 2u << 20;
     const uint64_t bound = rate > (4u << 20) ? rate : (4u << 20);
-    ts_write_file(src, size, 42);
     ts_server srv;
-    ts_server_start(&srv, www);
-    char *url = ts_server_url(&srv, "/big.bin");
+    char *src, *d, *url;
+    serve(&srv, "big.bin", size, 42, &src, &d, &url);
     srand((unsigned)time(NULL));
 
     uint64_t last_checkpoint = 0, worst = 0;
@@ -308,8 +327,8 @@ static void test_kill_9_at_random_points(void **unused)
     assert_true(ts_files_equal(src, d));
     bits_job_release(job);
     bits_manager_close(m);
-    ts_server_stop(&srv);
-    free(www), free(src), free(d), free(url), free(seen_path);
+    unserve(&srv, src, d, url);
+    free(seen_path);
 }
 
 /* The number of file rows @p where selects (SQLite, beside the library). */
@@ -417,13 +436,9 @@ static int count_temps(const char *dir)
 static void test_unrecorded_temp_is_not_left_behind(void **unused)
 {
     (void)unused;
-    char *www = ts_path_join(g_dir, "www");
-    mkdir(www, 0755);
-    char *src = ts_path_join(www, "t.bin"), *d = ts_path_join(g_dir, "t.bin");
-    ts_write_file(src, 2u << 20, 5);
     ts_server srv;
-    ts_server_start(&srv, www);
-    char *url = ts_server_url(&srv, "/t.bin");
+    char *src, *d, *url;
+    serve(&srv, "t.bin", 2u << 20, 5, &src, &d, &url);
     for (int cancel = 0; cancel < 2; cancel++) {
         bits_manager *m = open_store();
         bits_guid id;
@@ -461,8 +476,7 @@ static void test_unrecorded_temp_is_not_left_behind(void **unused)
         bits_job_release(job);
         bits_manager_close(m);
     }
-    ts_server_stop(&srv);
-    free(www), free(src), free(d), free(url);
+    unserve(&srv, src, d, url);
 }
 
 /* The last byte arrived but the process died before the file was marked
@@ -471,13 +485,9 @@ static void test_unrecorded_temp_is_not_left_behind(void **unused)
 static void test_416_on_a_finished_file(void **unused)
 {
     (void)unused;
-    char *www = ts_path_join(g_dir, "www");
-    mkdir(www, 0755);
-    char *src = ts_path_join(www, "done.bin"), *d = ts_path_join(g_dir, "done.bin");
-    ts_write_file(src, 500000, 11);
     ts_server srv;
-    ts_server_start(&srv, www);
-    char *url = ts_server_url(&srv, "/done.bin");
+    char *src, *d, *url;
+    serve(&srv, "done.bin", 500000, 11, &src, &d, &url);
     bits_manager *m = open_store();
     bits_job *job;
     bits_guid id;
@@ -504,8 +514,7 @@ static void test_416_on_a_finished_file(void **unused)
     assert_true(ts_files_equal(src, d));
     bits_job_release(job);
     bits_manager_close(m);
-    ts_server_stop(&srv);
-    free(www), free(src), free(d), free(url);
+    unserve(&srv, src, d, url);
 }
 
 /* Several processes open a store that does not exist yet, all at once:
@@ -566,13 +575,9 @@ static void test_concurrent_first_open(void **unused)
 static void test_engine_takeover(void **unused)
 {
     (void)unused;
-    char *www = ts_path_join(g_dir, "www");
-    mkdir(www, 0755);
-    char *src = ts_path_join(www, "t.bin"), *d = ts_path_join(g_dir, "t.bin");
-    ts_write_file(src, 6u << 20, 9);
     ts_server srv;
-    ts_server_start(&srv, www);
-    char *url = ts_server_url(&srv, "/t.bin");
+    char *src, *d, *url;
+    serve(&srv, "t.bin", 6u << 20, 9, &src, &d, &url);
     int ready[2];
     assert_int_equal(pipe(ready), 0);
     pid_t child = fork();
@@ -611,9 +616,8 @@ static void test_engine_takeover(void **unused)
     assert_true(ts_files_equal(src, d));
     bits_job_release(job);
     bits_manager_close(m);
-    ts_server_stop(&srv);
+    unserve(&srv, src, d, url);
     close(ready[0]), close(ready[1]);
-    free(www), free(src), free(d), free(url);
 }
 
 /* Two processes on one store see each other's jobs and changes. */
@@ -878,13 +882,9 @@ static void test_daemon_finishes_jobs_of_departed_programs(void **unused)
     const char *daemon = getenv("OPENBITSD");
     if (!daemon)
         skip();
-    char *www = ts_path_join(g_dir, "www");
-    mkdir(www, 0755);
-    char *src = ts_path_join(www, "d.bin"), *d = ts_path_join(g_dir, "d.bin");
-    ts_write_file(src, 3u << 20, 7);
     ts_server srv;
-    ts_server_start(&srv, www);
-    char *url = ts_server_url(&srv, "/d.bin");
+    char *src, *d, *url;
+    serve(&srv, "d.bin", 3u << 20, 7, &src, &d, &url);
 
     /* The daemon opens the store first and holds its engine. */
     bits_manager *m = open_store();
@@ -933,8 +933,7 @@ static void test_daemon_finishes_jobs_of_departed_programs(void **unused)
     waitpid(pid, &status, 0);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-    ts_server_stop(&srv);
-    free(www), free(src), free(d), free(url);
+    unserve(&srv, src, d, url);
 }
 
 int main(void)
