@@ -428,7 +428,7 @@ static int temp_vanished(transfer *t, int64_t now)
     if (now - t->last_link_check < LINK_CHECK_US)
         return 0;
     t->last_link_check = now;
-    return files_temp_is_gone(t->fd);
+    return files_temp_is_gone(t->fd, NULL) == 1;
 }
 
 /* Stops transfers whose job left the running states (Suspend, Cancel,

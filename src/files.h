@@ -41,8 +41,9 @@ bits_hresult files_delete_temps_locked(bits_job *job);
 int files_open_temp_locked(bits_file *file);
 
 /* 1 when the temporary file open as @p fd was deleted (no name links to
- * it any more): what was written there is lost. */
-int files_temp_is_gone(int fd);
+ * it any more: what was written there is lost), else 0, with its size in
+ * *size when @p size is not NULL; -1 with errno set when fstat fails. */
+int files_temp_is_gone(int fd, uint64_t *size);
 
 /* Forgets everything transferred of @p file: progress 0, validators
  * cleared, temporary file truncated when @p fd >= 0. */

@@ -67,13 +67,18 @@ static int make_temp_name(const bits_file *file, int salt, char *out, size_t siz
     return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-/* 1 when @p st is a file this process may take as its own temporary file:
- * regular, ours, one link, private (a look-alike planted by someone else,
- * or a hard link to another file, is not). */
+/* 1 when @p st is a regular file of @p uid with one link (a look-alike
+ * planted by someone else, or a hard link to another file, is not). */
+static int is_ours(const struct stat *st, uid_t uid)
+{
+    return S_ISREG(st->st_mode) && st->st_nlink == 1 && st->st_uid == uid;
+}
+
+/* 1 when @p st is a file this process may take as its own temporary
+ * file: ours and private. */
 static int is_own_temp(const struct stat *st)
 {
-    return S_ISREG(st->st_mode) && st->st_nlink == 1 && st->st_uid == geteuid() &&
-           (st->st_mode & 077) == 0;
+    return is_ours(st, geteuid()) && (st->st_mode & 077) == 0;
 }
 
 /* Opens @p path for writing when it is our own temporary file; else -1
@@ -145,7 +150,7 @@ static bits_hresult move_into_place(const bits_file *f, mode_t mode, uid_t uid, 
     int fd = openat(dir, temp_base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0) {
         hr = hr_from_errno(errno);
-    } else if (!S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != uid ||
+    } else if (!is_ours(&st, uid) ||
                (f->bytes_total != BG_SIZE_UNKNOWN && (uint64_t)st.st_size != f->bytes_total)) {
         hr = BITS_E_ACCESSDENIED; /* not the file we wrote */
     } else if (fchmod(fd, mode) != 0 || (!flushed && fdatasync(fd) != 0) ||
@@ -260,10 +265,14 @@ static int create_temp(bits_file *file)
     return fd;
 }
 
-int files_temp_is_gone(int fd)
+int files_temp_is_gone(int fd, uint64_t *size)
 {
     struct stat st;
-    return fstat(fd, &st) == 0 && st.st_nlink == 0;
+    if (fstat(fd, &st) != 0)
+        return -1;
+    if (size)
+        *size = (uint64_t)st.st_size;
+    return st.st_nlink == 0;
 }
 
 void files_reset_progress_locked(bits_file *file, int fd)

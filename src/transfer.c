@@ -593,29 +593,12 @@ static void settle_success_locked(transfer *t)
  * a stale tail (a restart whose truncate failed) is cut. */
 static void verify_done_locked(transfer *t)
 {
-    struct stat st;
-    if (fstat(t->fd, &st) != 0) {
-        fail_with(t, classify_local_errno(errno), strerror(errno));
-        return;
-    }
-    if (st.st_nlink == 0) {
+    uint64_t have = 0, size = t->file->bytes_total;
+    int gone = files_temp_is_gone(t->fd, &have);
+    if (gone == 1)
         t->outcome = OUTCOME_RESTART;
-        return;
-    }
-    uint64_t size = t->file->bytes_total;
-    if ((uint64_t)st.st_size != size && ftruncate(t->fd, (off_t)size) != 0)
+    else if (gone < 0 || (have != size && ftruncate(t->fd, (off_t)size) != 0))
         fail_with(t, classify_local_errno(errno), strerror(errno));
-}
-
-static void settle_result_locked(transfer *t, CURLcode result);
-
-void transfer_settle_locked(transfer *t, CURLcode result)
-{
-    /* Else decided by a callback: restart, failure, stop, 416 done. */
-    if (t->outcome == OUTCOME_NONE)
-        settle_result_locked(t, result);
-    if (t->outcome == OUTCOME_DONE)
-        verify_done_locked(t);
 }
 
 static void settle_result_locked(transfer *t, CURLcode result)
@@ -636,6 +619,15 @@ static void settle_result_locked(transfer *t, CURLcode result)
         return;
     }
     fail_with(t, classify_curl_code(result, t->is_file_protocol), curl_easy_strerror(result));
+}
+
+void transfer_settle_locked(transfer *t, CURLcode result)
+{
+    /* Else decided by a callback: restart, failure, stop, 416 done. */
+    if (t->outcome == OUTCOME_NONE)
+        settle_result_locked(t, result);
+    if (t->outcome == OUTCOME_DONE)
+        verify_done_locked(t);
 }
 
 CURL *transfer_take_easy(transfer *t)
