@@ -402,6 +402,12 @@ def test_daemon_logs_job_outcomes(run, server, www, dest):
     if not binary:
         pytest.skip("OPENBITSD not set")
     make_file(www, "d.bin", 1000)
+    # The answers wait a second: the short-lived `resume` processes below
+    # start an engine too (no daemon holds it yet), and without the delay
+    # one could finish a job itself before exiting; the daemon, started
+    # after, would then have nothing to log for it.
+    server.configure("/d.bin", delay=1)
+    server.configure("/missing", delay=1)
     ok = run("create", "logged-ok", check=0).stdout.strip()
     run("addfile", ok, server.url("/d.bin"), str(dest / "d.bin"), check=0)
     bad = run("create", "logged-404", check=0).stdout.strip()
