@@ -1,13 +1,13 @@
 /*
  * fuzz_custom_headers.c - bits_job_set_custom_headers' check
- * (validate_custom_headers). An accepted block must be what transfer.c
+ * (ob_validate_custom_headers). An accepted block must be what transfer.c
  * can send safely: "Name: value" lines split by CR LF, token names, no
  * bare CR or LF and no control characters that could smuggle a second
  * header or request, within the length limit.
  */
 #include "fuzz_input.h"
-#include "utf8.h"
-#include "validate.h"
+#include "util/utf8.h"
+#include "util/validate.h"
 
 static int token_char(unsigned char c)
 {
@@ -31,11 +31,11 @@ static void check_line(const char *line, const char *end)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = fuzz_string(data, size);
-    bits_hresult hr = validate_custom_headers(s);
+    bits_hresult hr = ob_validate_custom_headers(s);
     size_t n;
-    if (utf8_count(s, &n) != 0)
+    if (ob_utf8_count(s, &n) != 0)
         FUZZ_CHECK(hr == BITS_E_INVALIDARG);
-    else if (n > LIMIT_CUSTOM_HEADERS)
+    else if (n > OB_LIMIT_CUSTOM_HEADERS)
         FUZZ_CHECK(hr == BG_E_STRING_TOO_LONG);
     if (hr == BITS_S_OK) {
         for (const char *p = s; *p;) {

@@ -8,8 +8,8 @@
 #include <curl/curl.h>
 
 #include "fuzz_input.h"
-#include "utf8.h"
-#include "validate.h"
+#include "util/utf8.h"
+#include "util/validate.h"
 
 static int has_prefix(const char *s, const char *prefix)
 {
@@ -27,11 +27,11 @@ static int has_control_byte(const char *s)
 
 static void check_remote(const char *s)
 {
-    int local = remote_is_local(s);
-    if (validate_remote_name(s) != BITS_S_OK)
+    int local = ob_remote_is_local(s);
+    if (ob_validate_remote_name(s) != BITS_S_OK)
         return;
     size_t n;
-    FUZZ_CHECK(utf8_count(s, &n) == 0 && n <= LIMIT_REMOTE_NAME);
+    FUZZ_CHECK(ob_utf8_count(s, &n) == 0 && n <= OB_LIMIT_REMOTE_NAME);
     FUZZ_CHECK(!has_control_byte(s));
     int http = has_prefix(s, "http://") || has_prefix(s, "https://");
     FUZZ_CHECK(http || local);
@@ -46,7 +46,7 @@ static void check_remote(const char *s)
 
 static void check_local(const char *s)
 {
-    if (validate_local_name(s) != BITS_S_OK)
+    if (ob_validate_local_name(s) != BITS_S_OK)
         return;
     FUZZ_CHECK(s[0] == '/' && s[strlen(s) - 1] != '/');
     FUZZ_CHECK(!has_control_byte(s));

@@ -5,7 +5,7 @@
  * (Content-Length is parsed by libcurl.) The whole input is each value.
  */
 #include "fuzz_input.h"
-#include "response_headers.h"
+#include "util/response_headers.h"
 
 /* A fixed "now" (2026-01-01) keeps every run reproducible. */
 #define FUZZ_NOW 1767225600
@@ -13,7 +13,7 @@
 static void check_content_range(const char *s)
 {
     int64_t first = -2, last = -2, total = -2;
-    if (parse_content_range(s, &first, &last, &total) != 0)
+    if (ob_parse_content_range(s, &first, &last, &total) != 0)
         return;
     if (first < 0) {
         /* "bytes * /TOTAL": nothing satisfiable, the size is known. */
@@ -26,11 +26,11 @@ static void check_content_range(const char *s)
 
 static void check_validators(const char *s)
 {
-    int etag = etag_usable_for_range(s), date = last_modified_usable_for_range(s);
+    int etag = ob_etag_usable_for_range(s), date = ob_last_modified_usable_for_range(s);
     if (!etag && !date)
         return;
     /* Whatever is kept is sent as "If-Range: <value>": one clean line. */
-    FUZZ_CHECK(s[0] != '\0' && strlen(s) <= RESPONSE_VALIDATOR_MAX);
+    FUZZ_CHECK(s[0] != '\0' && strlen(s) <= OB_RESPONSE_VALIDATOR_MAX);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         FUZZ_CHECK(*p >= 0x20 && *p != 0x7F);
     if (etag)
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = fuzz_string(data, size);
     check_content_range(s);
-    FUZZ_CHECK(parse_retry_after(s, FUZZ_NOW) >= -1);
+    FUZZ_CHECK(ob_parse_retry_after(s, FUZZ_NOW) >= -1);
     check_validators(s);
     free(s);
     return 0;

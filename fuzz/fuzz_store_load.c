@@ -12,7 +12,7 @@
 
 #include <openbits/openbits.h>
 
-#include "core.h"
+#include "api/api.h"
 #include "fuzz_input.h"
 
 static void write_file(const char *path, const uint8_t *data, size_t size)
@@ -159,7 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     write_file(db, data, size);
 
     bits_manager *m = NULL;
-    bits_hresult hr = manager_open(dir, 0, 0, &m);
+    bits_hresult hr = ob_manager_open(dir, 0, 0, &m);
     if (hr >= 0) {
         read_jobs(m);
         bits_manager_close(m);

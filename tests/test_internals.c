@@ -11,13 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "classify.h"
-#include "cmdline.h"
-#include "response_headers.h"
-#include "state.h"
+#include "util/classify.h"
+#include "util/cmdline_split.h"
+#include "util/response_headers.h"
+#include "model/state.h"
 #include "test_support.h"
-#include "utf8.h"
-#include "validate.h"
+#include "util/utf8.h"
+#include "util/validate.h"
 
 /* ---- the state table --------------------------------------------------- */
 
@@ -25,88 +25,94 @@ enum { Q, C, T, S, E, TE, TD, A, CA };
 
 /* The spec (1.3, 1.4) and design 3.2, written as rules rather than a
  * table, so a wrong cell in src/state.c cannot hide behind a copy. */
-static state_result expected(uint32_t s, state_event ev, uint32_t cond)
+static ob_state_result expected(uint32_t s, ob_state_event ev, uint32_t cond)
 {
-    state_result refuse = { s, BG_E_INVALID_STATE, 0 };
-    state_result ok = { s, BITS_S_OK, 0 };
+    ob_state_result refuse = { s, BG_E_INVALID_STATE, 0 };
+    ob_state_result ok = { s, BITS_S_OK, 0 };
     int final = s == A || s == CA;
     int running = s == C || s == T;
     if (final)
         return refuse;
     switch (ev) {
-    case STATE_EV_RESUME:
-        if (s == S && !(cond & STATE_COND_HAS_FILES))
-            return (state_result){ S, BG_E_EMPTY, 0 };
+    case OB_EV_RESUME:
+        if (s == S && !(cond & OB_COND_HAS_FILES))
+            return (ob_state_result){ S, BG_E_EMPTY, 0 };
         if (s == S || s == E || s == TE)
             ok.next = Q;
-        if (s == TD && (cond & STATE_COND_HAS_PENDING))
+        if (s == TD && (cond & OB_COND_HAS_PENDING))
             ok.next = Q;
         return ok;
-    case STATE_EV_SUSPEND:
+    case OB_EV_SUSPEND:
         ok.next = s == TD ? TD : S;
         return ok;
-    case STATE_EV_CANCEL:
+    case OB_EV_CANCEL:
         ok.next = CA;
         return ok;
-    case STATE_EV_COMPLETE:
+    case OB_EV_COMPLETE:
         ok.next = A;
         return ok;
-    case STATE_EV_ADD_FILE:
-    case STATE_EV_SET_PROPERTY:
+    case OB_EV_ADD_FILE:
+    case OB_EV_SET_PROPERTY:
         return ok;
-    case STATE_EV_GRANT:
+    case OB_EV_GRANT:
         if (s != Q)
             return refuse;
         ok.next = C;
         return ok;
-    case STATE_EV_CONNECTED:
+    case OB_EV_CONNECTED:
         if (s != C)
             return refuse;
         ok.next = T;
         return ok;
-    case STATE_EV_TRANSIENT_FAILURE:
-    case STATE_EV_FATAL_FAILURE:
+    case OB_EV_TRANSIENT_FAILURE:
+    case OB_EV_FATAL_FAILURE:
         if (!running)
             return refuse;
-        ok.next = ev == STATE_EV_FATAL_FAILURE ? E : TE;
+        ok.next = ev == OB_EV_FATAL_FAILURE ? E : TE;
         ok.counts_error = 1;
         return ok;
-    case STATE_EV_FILE_DONE:
+    case OB_EV_FILE_DONE:
         return s == T ? ok : refuse;
-    case STATE_EV_ALL_FILES_DONE:
+    case OB_EV_ALL_FILES_DONE:
         if (!(s == Q || running))
             return refuse;
         ok.next = TD;
         return ok;
-    case STATE_EV_SLICE_EXPIRED:
-    case STATE_EV_PREEMPTED:
+    case OB_EV_SLICE_EXPIRED:
+    case OB_EV_PREEMPTED:
         if (!running)
             return refuse;
         ok.next = Q;
         return ok;
-    case STATE_EV_NETWORK_LOST:
+    case OB_EV_NETWORK_LOST:
         if (!(s == Q || running))
             return refuse;
         ok.next = TE;
         return ok;
-    case STATE_EV_NETWORK_RESTORED:
-    case STATE_EV_RETRY_DUE:
+    case OB_EV_NETWORK_RESTORED:
+    case OB_EV_RETRY_DUE:
         if (s != TE)
             return refuse;
         ok.next = Q;
         return ok;
-    case STATE_EV_NO_PROGRESS_TIMEOUT:
+    case OB_EV_NO_PROGRESS_TIMEOUT:
         if (s != TE)
             return refuse;
         ok.next = E;
         return ok;
-    case STATE_EV_MAX_DOWNLOAD_TIME:
+    case OB_EV_MAX_DOWNLOAD_TIME:
         if (!running)
             return refuse;
         ok.next = E;
         return ok;
-    case STATE_EV_INACTIVITY_TIMEOUT:
+    case OB_EV_INACTIVITY_TIMEOUT:
         ok.next = CA;
+        return ok;
+    case OB_EV_ENGINE_RESTARTED:
+        /* The departed engine's running and waiting jobs queue again. */
+        if (!(s == Q || running || s == TE))
+            return refuse;
+        ok.next = Q;
         return ok;
     default:
         return refuse;
@@ -118,18 +124,18 @@ static void test_every_cell(void **unused)
     (void)unused;
     int cells = 0;
     for (uint32_t s = 0; s < BITS_JOB_STATE_COUNT; s++) {
-        for (int ev = 0; ev < STATE_EV_COUNT; ev++) {
+        for (int ev = 0; ev < OB_EV_COUNT; ev++) {
             for (uint32_t cond = 0; cond < 4; cond++) {
-                if ((cond & STATE_COND_HAS_PENDING) && !(cond & STATE_COND_HAS_FILES))
+                if ((cond & OB_COND_HAS_PENDING) && !(cond & OB_COND_HAS_FILES))
                     continue; /* pending files without files cannot happen */
-                state_result want = expected(s, (state_event)ev, cond);
-                state_result got = state_next(s, (state_event)ev, cond);
+                ob_state_result want = expected(s, (ob_state_event)ev, cond);
+                ob_state_result got = ob_state_next(s, (ob_state_event)ev, cond);
                 if (got.next != want.next || got.hr != want.hr ||
                     got.counts_error != want.counts_error) {
                     print_error("%s x %s (cond %u): got %s/%s/%u, want %s/%s/%u\n",
-                                state_name(s), state_event_name((state_event)ev), cond,
-                                state_name(got.next), bits_hresult_name(got.hr),
-                                got.counts_error, state_name(want.next),
+                                ob_state_name(s), ob_state_event_name((ob_state_event)ev), cond,
+                                ob_state_name(got.next), bits_hresult_name(got.hr),
+                                got.counts_error, ob_state_name(want.next),
                                 bits_hresult_name(want.hr), want.counts_error);
                     fail();
                 }
@@ -137,16 +143,16 @@ static void test_every_cell(void **unused)
             }
         }
     }
-    assert_int_equal(cells, 9 * STATE_EV_COUNT * 3);
+    assert_int_equal(cells, 9 * OB_EV_COUNT * 3);
 }
 
 static void test_final_states_absorb_everything(void **unused)
 {
     (void)unused;
     for (uint32_t s = BG_JOB_STATE_ACKNOWLEDGED; s <= BG_JOB_STATE_CANCELLED; s++) {
-        assert_true(state_is_final(s));
-        for (int ev = 0; ev < STATE_EV_COUNT; ev++) {
-            state_result r = state_next(s, (state_event)ev, 3);
+        assert_true(ob_state_is_final(s));
+        for (int ev = 0; ev < OB_EV_COUNT; ev++) {
+            ob_state_result r = ob_state_next(s, (ob_state_event)ev, 3);
             assert_int_equal(r.next, s);
             assert_hr_equal(r.hr, BG_E_INVALID_STATE);
         }
@@ -156,27 +162,27 @@ static void test_final_states_absorb_everything(void **unused)
 static void test_out_of_range_and_names(void **unused)
 {
     (void)unused;
-    state_result r = state_next(9, STATE_EV_RESUME, 3);
+    ob_state_result r = ob_state_next(9, OB_EV_RESUME, 3);
     assert_int_equal(r.next, 9);
     assert_hr_equal(r.hr, BG_E_INVALID_STATE);
-    r = state_next(BG_JOB_STATE_QUEUED, STATE_EV_COUNT, 3);
+    r = ob_state_next(BG_JOB_STATE_QUEUED, OB_EV_COUNT, 3);
     assert_hr_equal(r.hr, BG_E_INVALID_STATE);
-    r = state_next(BG_JOB_STATE_QUEUED, (state_event)-1, 3);
+    r = ob_state_next(BG_JOB_STATE_QUEUED, (ob_state_event)-1, 3);
     assert_hr_equal(r.hr, BG_E_INVALID_STATE);
     static const char *names[] = { "QUEUED", "CONNECTING", "TRANSFERRING", "SUSPENDED",
                                    "ERROR", "TRANSIENT_ERROR", "TRANSFERRED",
                                    "ACKNOWLEDGED", "CANCELLED" };
     for (uint32_t s = 0; s < 9; s++)
-        assert_string_equal(state_name(s), names[s]);
-    assert_string_equal(state_name(9), "UNKNOWN");
-    assert_string_equal(state_event_name(STATE_EV_RESUME), "RESUME");
-    assert_string_equal(state_event_name(STATE_EV_COUNT), "UNKNOWN");
+        assert_string_equal(ob_state_name(s), names[s]);
+    assert_string_equal(ob_state_name(9), "UNKNOWN");
+    assert_string_equal(ob_state_event_name(OB_EV_RESUME), "RESUME");
+    assert_string_equal(ob_state_event_name(OB_EV_COUNT), "UNKNOWN");
     uint32_t active[] = { Q, C, T, TE };
     for (size_t i = 0; i < 4; i++)
-        assert_true(state_is_active(active[i]));
-    assert_false(state_is_active(S));
-    assert_false(state_is_active(TD));
-    assert_false(state_is_final(TD));
+        assert_true(ob_state_is_active(active[i]));
+    assert_false(ob_state_is_active(S));
+    assert_false(ob_state_is_active(TD));
+    assert_false(ob_state_is_final(TD));
 }
 
 /* ---- validators --------------------------------------------------------- */
@@ -185,9 +191,9 @@ static void test_utf8(void **unused)
 {
     (void)unused;
     size_t n = 0;
-    assert_int_equal(utf8_count("", &n), 0);
+    assert_int_equal(ob_utf8_count("", &n), 0);
     assert_int_equal(n, 0);
-    assert_int_equal(utf8_count("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", &n), 0);
+    assert_int_equal(ob_utf8_count("a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", &n), 0);
     assert_int_equal(n, 4);
     const char *bad[] = {
         "\xc0\xaf",             /* overlong '/' */
@@ -200,17 +206,17 @@ static void test_utf8(void **unused)
         "ok\xe2\x82",           /* truncated at the end */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(utf8_count(bad[i], &n), -1);
+        assert_int_equal(ob_utf8_count(bad[i], &n), -1);
 }
 
 static void test_string_limits_count_code_points(void **unused)
 {
     (void)unused;
     char *ok = ts_repeat("\xc3\xa9", 256), *too_long = ts_repeat("\xc3\xa9", 257);
-    assert_hr_equal(validate_string(ok, 256, BG_E_STRING_TOO_LONG), BITS_S_OK);
-    assert_hr_equal(validate_string(too_long, 256, BG_E_STRING_TOO_LONG), BG_E_STRING_TOO_LONG);
-    assert_hr_equal(validate_string(NULL, 256, BG_E_STRING_TOO_LONG), BITS_E_INVALIDARG);
-    assert_hr_equal(validate_string("\xc3", 256, BG_E_STRING_TOO_LONG), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_string(ok, 256, BG_E_STRING_TOO_LONG), BITS_S_OK);
+    assert_hr_equal(ob_validate_string(too_long, 256, BG_E_STRING_TOO_LONG), BG_E_STRING_TOO_LONG);
+    assert_hr_equal(ob_validate_string(NULL, 256, BG_E_STRING_TOO_LONG), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_string("\xc3", 256, BG_E_STRING_TOO_LONG), BITS_E_INVALIDARG);
     free(ok);
     free(too_long);
 }
@@ -225,7 +231,7 @@ static void test_remote_names(void **unused)
         "/srv/data/file.bin",
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        if (validate_remote_name(good[i]) != BITS_S_OK) {
+        if (ob_validate_remote_name(good[i]) != BITS_S_OK) {
             print_error("refused %s\n", good[i]);
             fail();
         }
@@ -239,24 +245,24 @@ static void test_remote_names(void **unused)
         "http://,example.org/", "http://host:65536/x", "http://[zz]/x",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        if (validate_remote_name(bad[i]) != BITS_E_INVALIDARG) {
+        if (ob_validate_remote_name(bad[i]) != BITS_E_INVALIDARG) {
             print_error("accepted %s\n", bad[i]);
             fail();
         }
     }
-    assert_hr_equal(validate_remote_name(NULL), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_remote_name(NULL), BITS_E_INVALIDARG);
     char *url = malloc(2300);
     strcpy(url, "http://h/");
     memset(url + 9, 'a', 2200 - 9);
     url[2200] = '\0';
-    assert_hr_equal(validate_remote_name(url), BITS_S_OK);
+    assert_hr_equal(ob_validate_remote_name(url), BITS_S_OK);
     url[2200] = 'a';
     url[2201] = '\0';
-    assert_hr_equal(validate_remote_name(url), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_remote_name(url), BITS_E_INVALIDARG);
     free(url);
-    assert_true(remote_is_local("/x"));
-    assert_true(remote_is_local("file:///x"));
-    assert_false(remote_is_local("http://h/x"));
+    assert_true(ob_remote_is_local("/x"));
+    assert_true(ob_remote_is_local("file:///x"));
+    assert_false(ob_remote_is_local("http://h/x"));
 }
 
 static void test_local_names(void **unused)
@@ -269,22 +275,22 @@ static void test_local_names(void **unused)
     char *dotdot = ts_path_join(dir, "../x");
     char *trailing = ts_path_join(dir, "x/");
     mkdir(sub, 0755);
-    assert_hr_equal(validate_local_name(ok), BITS_S_OK);
-    assert_hr_equal(validate_local_name("relative.bin"), BITS_E_INVALIDARG);
-    assert_hr_equal(validate_local_name(""), BITS_E_INVALIDARG);
-    assert_hr_equal(validate_local_name(NULL), BITS_E_INVALIDARG);
-    assert_hr_equal(validate_local_name(sub), BITS_E_INVALIDARG);     /* a directory */
-    assert_hr_equal(validate_local_name(dotdot), BITS_E_INVALIDARG);
-    assert_hr_equal(validate_local_name(trailing), BITS_E_INVALIDARG);
-    assert_hr_equal(validate_local_name(missing_parent), BITS_E_PATH_NOT_FOUND);
+    assert_hr_equal(ob_validate_local_name(ok), BITS_S_OK);
+    assert_hr_equal(ob_validate_local_name("relative.bin"), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_local_name(""), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_local_name(NULL), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_local_name(sub), BITS_E_INVALIDARG);     /* a directory */
+    assert_hr_equal(ob_validate_local_name(dotdot), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_local_name(trailing), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_local_name(missing_parent), BITS_E_PATH_NOT_FOUND);
     char *under_file = ts_path_join(ok, "x"); /* parent is a regular file */
     FILE *f = fopen(ok, "w");
     fclose(f);
-    assert_hr_equal(validate_local_name(under_file), BITS_E_PATH_NOT_FOUND);
+    assert_hr_equal(ob_validate_local_name(under_file), BITS_E_PATH_NOT_FOUND);
     if (geteuid() != 0) {
         char *ro = ts_path_join(sub, "x");
         chmod(sub, 0555);
-        assert_hr_equal(validate_local_name(ro), BITS_E_ACCESSDENIED);
+        assert_hr_equal(ob_validate_local_name(ro), BITS_E_ACCESSDENIED);
         chmod(sub, 0755);
         free(ro);
     }
@@ -295,35 +301,35 @@ static void test_local_names(void **unused)
 static void test_custom_headers(void **unused)
 {
     (void)unused;
-    assert_hr_equal(validate_custom_headers("X-A: 1\r\nX-B: two words\r\n"), BITS_S_OK);
-    assert_hr_equal(validate_custom_headers("X-A: 1"), BITS_S_OK);
-    assert_hr_equal(validate_custom_headers("X-Tab:\tv"), BITS_S_OK);
+    assert_hr_equal(ob_validate_custom_headers("X-A: 1\r\nX-B: two words\r\n"), BITS_S_OK);
+    assert_hr_equal(ob_validate_custom_headers("X-A: 1"), BITS_S_OK);
+    assert_hr_equal(ob_validate_custom_headers("X-Tab:\tv"), BITS_S_OK);
     const char *bad[] = { "X-A: 1\nX-B: 2", "X-A: 1\rX-B: 2", "NoColon", ": empty name",
                           "Bad Name: v", "X-A: 1\r\n\r\nX-B: 2", "X-A: \x01", "X(A): v",
                           "X-A: 1\r\n\r\n" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_hr_equal(validate_custom_headers(bad[i]), BITS_E_INVALIDARG);
+        assert_hr_equal(ob_validate_custom_headers(bad[i]), BITS_E_INVALIDARG);
     char *big = ts_repeat("a", 16384 - 3);
     memcpy(big, "X: ", 3);
-    assert_hr_equal(validate_custom_headers(big), BITS_S_OK);
+    assert_hr_equal(ob_validate_custom_headers(big), BITS_S_OK);
     free(big);
     big = ts_repeat("a", 16385);
     memcpy(big, "X: ", 3);
-    assert_hr_equal(validate_custom_headers(big), BG_E_STRING_TOO_LONG);
+    assert_hr_equal(ob_validate_custom_headers(big), BG_E_STRING_TOO_LONG);
     free(big);
 }
 
 static void test_proxy_lists(void **unused)
 {
     (void)unused;
-    assert_hr_equal(validate_proxy_list("http=proxy:8080 https://p2:3128", BG_E_PROXY_LIST_TOO_LARGE),
+    assert_hr_equal(ob_validate_proxy_list("http=proxy:8080 https://p2:3128", BG_E_PROXY_LIST_TOO_LARGE),
                     BITS_S_OK);
-    assert_hr_equal(validate_proxy_list("bad\x01", BG_E_PROXY_LIST_TOO_LARGE), BITS_E_INVALIDARG);
+    assert_hr_equal(ob_validate_proxy_list("bad\x01", BG_E_PROXY_LIST_TOO_LARGE), BITS_E_INVALIDARG);
     char *big = ts_repeat("a", 4001);
-    assert_hr_equal(validate_proxy_list(big, BG_E_PROXY_BYPASS_LIST_TOO_LARGE),
+    assert_hr_equal(ob_validate_proxy_list(big, BG_E_PROXY_BYPASS_LIST_TOO_LARGE),
                     BG_E_PROXY_BYPASS_LIST_TOO_LARGE);
     big[4000] = '\0';
-    assert_hr_equal(validate_proxy_list(big, BG_E_PROXY_LIST_TOO_LARGE), BITS_S_OK);
+    assert_hr_equal(ob_validate_proxy_list(big, BG_E_PROXY_LIST_TOO_LARGE), BITS_S_OK);
     free(big);
 }
 
@@ -332,7 +338,7 @@ static void test_proxy_lists(void **unused)
 static void test_cmdline_split(void **unused)
 {
     (void)unused;
-    char **argv = cmdline_split("prog  \"two words\" x\\\"y \"a\\\\b\"\t end");
+    char **argv = ob_cmdline_split("prog  \"two words\" x\\\"y \"a\\\\b\"\t end");
     assert_non_null(argv);
     assert_string_equal(argv[0], "prog");
     assert_string_equal(argv[1], "two words");
@@ -341,11 +347,11 @@ static void test_cmdline_split(void **unused)
     assert_string_equal(argv[4], "end");
     assert_null(argv[5]);
     free(argv);
-    argv = cmdline_split("   ");
+    argv = ob_cmdline_split("   ");
     assert_non_null(argv);
     assert_null(argv[0]);
     free(argv);
-    assert_null(cmdline_split("prog \"unterminated"));
+    assert_null(ob_cmdline_split("prog \"unterminated"));
 }
 
 static void test_http_status_classes(void **unused)
@@ -358,7 +364,7 @@ static void test_http_status_classes(void **unused)
         { 502, 1 }, { 503, 1 }, { 504, 1 }, { 505, 0 }, { 599, 1 }, { 100, 1 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        failure f = classify_http_status(cases[i].status);
+        ob_failure f = ob_classify_http_status(cases[i].status);
         assert_int_equal(f.transient, cases[i].transient);
         assert_hr_equal(f.code, (bits_hresult)(0x80190000u + (uint32_t)cases[i].status));
         assert_int_equal(f.context, BG_ERROR_CONTEXT_REMOTE_FILE);
@@ -368,34 +374,34 @@ static void test_http_status_classes(void **unused)
 static void test_curl_and_errno_classes(void **unused)
 {
     (void)unused;
-    failure f = classify_curl_code(CURLE_COULDNT_CONNECT, 0);
+    ob_failure f = ob_classify_curl_code(CURLE_COULDNT_CONNECT, 0);
     assert_hr_equal(f.code, BG_E_CONNECT_FAILURE);
     assert_true(f.transient);
-    f = classify_curl_code(CURLE_COULDNT_RESOLVE_HOST, 0);
+    f = ob_classify_curl_code(CURLE_COULDNT_RESOLVE_HOST, 0);
     assert_hr_equal(f.code, BITS_E_WINHTTP_NAME_NOT_RESOLVED);
     assert_true(f.transient);
-    f = classify_curl_code(CURLE_OPERATION_TIMEDOUT, 0);
+    f = ob_classify_curl_code(CURLE_OPERATION_TIMEDOUT, 0);
     assert_true(f.transient);
-    f = classify_curl_code(CURLE_PARTIAL_FILE, 0);
+    f = ob_classify_curl_code(CURLE_PARTIAL_FILE, 0);
     assert_hr_equal(f.code, BG_E_CONNECTION_CLOSED);
     assert_true(f.transient);
-    f = classify_curl_code(CURLE_PEER_FAILED_VERIFICATION, 0);
+    f = ob_classify_curl_code(CURLE_PEER_FAILED_VERIFICATION, 0);
     assert_hr_equal(f.code, BITS_E_WINHTTP_SECURE_FAILURE);
     assert_false(f.transient);
-    f = classify_curl_code(CURLE_UNSUPPORTED_PROTOCOL, 0);
+    f = ob_classify_curl_code(CURLE_UNSUPPORTED_PROTOCOL, 0);
     assert_hr_equal(f.code, BITS_E_WINHTTP_REDIRECT_FAILED);
     assert_false(f.transient);
-    f = classify_curl_code(CURLE_FILE_COULDNT_READ_FILE, 1);
+    f = ob_classify_curl_code(CURLE_FILE_COULDNT_READ_FILE, 1);
     assert_hr_equal(f.code, BITS_E_FILE_NOT_FOUND);
     assert_int_equal(f.context, BG_ERROR_CONTEXT_REMOTE_FILE);
-    f = classify_local_errno(ENOSPC);
+    f = ob_classify_local_errno(ENOSPC);
     assert_hr_equal(f.code, BITS_E_DISK_FULL);
     assert_true(f.transient);
     assert_int_equal(f.context, BG_ERROR_CONTEXT_LOCAL_FILE);
-    f = classify_local_errno(EACCES);
+    f = ob_classify_local_errno(EACCES);
     assert_hr_equal(f.code, BITS_E_ACCESSDENIED);
     assert_false(f.transient);
-    f = classify_local_errno(ELOOP);
+    f = ob_classify_local_errno(ELOOP);
     assert_false(f.transient);
 }
 
@@ -403,36 +409,36 @@ static void test_header_parsing(void **unused)
 {
     (void)unused;
     int64_t a, b, t;
-    assert_int_equal(parse_content_range("bytes 100-199/1000", &a, &b, &t), 0);
+    assert_int_equal(ob_parse_content_range("bytes 100-199/1000", &a, &b, &t), 0);
     assert_true(a == 100 && b == 199 && t == 1000);
-    assert_int_equal(parse_content_range("bytes 0-0/*", &a, &b, &t), 0);
+    assert_int_equal(ob_parse_content_range("bytes 0-0/*", &a, &b, &t), 0);
     assert_true(a == 0 && b == 0 && t == -1);
-    assert_int_equal(parse_content_range("bytes */1000", &a, &b, &t), 0);
+    assert_int_equal(ob_parse_content_range("bytes */1000", &a, &b, &t), 0);
     assert_true(a == -1 && t == 1000);
     const char *bad[] = { "", "bytes", "bytes 1-", "bytes 5-4/10", "bytes 0-10/10",
                           "items 0-1/2", "bytes */*", "bytes 0-1/2 x", "bytes -1-2/3",
                           "bytes 99999999999999999999-1/2" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(parse_content_range(bad[i], &a, &b, &t), -1);
-    assert_int_equal(parse_content_range(NULL, &a, &b, &t), -1);
+        assert_int_equal(ob_parse_content_range(bad[i], &a, &b, &t), -1);
+    assert_int_equal(ob_parse_content_range(NULL, &a, &b, &t), -1);
 
-    assert_int_equal(parse_retry_after("120", 0), 120);
-    assert_int_equal(parse_retry_after(" 7\r\n", 0), 7);
-    assert_int_equal(parse_retry_after("soon", 0), -1);
-    assert_int_equal(parse_retry_after(NULL, 0), -1);
+    assert_int_equal(ob_parse_retry_after("120", 0), 120);
+    assert_int_equal(ob_parse_retry_after(" 7\r\n", 0), 7);
+    assert_int_equal(ob_parse_retry_after("soon", 0), -1);
+    assert_int_equal(ob_parse_retry_after(NULL, 0), -1);
     /* 1445412480 is Wed, 21 Oct 2015 07:28:00 GMT */
-    assert_int_equal(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480 - 30), 30);
-    assert_int_equal(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480 + 30), 0);
+    assert_int_equal(ob_parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480 - 30), 30);
+    assert_int_equal(ob_parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480 + 30), 0);
 
     /* Only validators that fit on an If-Range line are kept. */
-    assert_true(etag_usable_for_range("\"v1\""));
-    assert_false(etag_usable_for_range("W/\"v1\""));
-    assert_false(etag_usable_for_range("\"v1\r\nX-Injected: 1\""));
-    assert_false(etag_usable_for_range(""));
-    assert_false(etag_usable_for_range(NULL));
-    assert_true(last_modified_usable_for_range("Wed, 21 Oct 2015 07:28:00 GMT"));
-    assert_false(last_modified_usable_for_range("yesterday"));
-    assert_false(last_modified_usable_for_range("Wed, 21 Oct 2015 07:28:00 GMT\r"));
+    assert_true(ob_etag_usable_for_range("\"v1\""));
+    assert_false(ob_etag_usable_for_range("W/\"v1\""));
+    assert_false(ob_etag_usable_for_range("\"v1\r\nX-Injected: 1\""));
+    assert_false(ob_etag_usable_for_range(""));
+    assert_false(ob_etag_usable_for_range(NULL));
+    assert_true(ob_last_modified_usable_for_range("Wed, 21 Oct 2015 07:28:00 GMT"));
+    assert_false(ob_last_modified_usable_for_range("yesterday"));
+    assert_false(ob_last_modified_usable_for_range("Wed, 21 Oct 2015 07:28:00 GMT\r"));
 }
 
 int main(void)

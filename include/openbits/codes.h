@@ -51,6 +51,8 @@ BITS_BEGIN_DECLS
 #define BITS_E_OUTOFMEMORY BITS_HRESULT_C(0x8007000Eu)
 /** There is not enough space on the disk. */
 #define BITS_E_DISK_FULL BITS_HRESULT_C(0x80070070u)
+/** The job store is locked by another process for longer than a call waits (10 s); nothing was changed, try again. */
+#define BITS_E_BUSY BITS_HRESULT_C(0x800700AAu)
 /** An argument is invalid: a NULL pointer, a malformed string or path, or an unsupported value. */
 #define BITS_E_INVALIDARG BITS_HRESULT_C(0x80070057u)
 /** The requested job or item was not found. */

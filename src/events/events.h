@@ -1,0 +1,59 @@
+/*
+ * events.h - telling the world: event callbacks, delivered by one thread
+ * per manager without any library lock held (event.h's contract), and
+ * the notify command line (SetNotifyCmdLine).
+ *
+ * Layer: events (above model). Events are queued under the queue lock by
+ * whoever causes them; the notification thread takes them off and runs
+ * the callbacks with the lock dropped.
+ */
+#ifndef OB_EVENTS_EVENTS_H
+#define OB_EVENTS_EVENTS_H
+
+#include "model/model.h"
+
+typedef struct ob_notifier ob_notifier;
+
+/* A notifier for @p q's jobs, its thread not started. NULL on OOM. */
+ob_notifier *ob_notifier_new(ob_queue *q);
+/* Frees a notifier whose thread has stopped (or never started). */
+void ob_notifier_free(ob_notifier *n);
+
+/* Starts the thread unless it runs (queue lock held). BITS_S_OK or
+ * BITS_E_FAIL. */
+bits_hresult ob_notifier_start_locked(ob_notifier *n);
+
+/* Stops the thread: outcomes already queued are delivered first unless
+ * called from a callback; nothing new is queued afterwards. Joins it
+ * unless called from it. Queue lock NOT held. */
+void ob_notifier_stop(ob_notifier *n);
+
+/* The manager-wide callback (NULL removes it); waits until a running call
+ * of the old one returned. Queue lock held. */
+void ob_notifier_set_manager_cb_locked(ob_notifier *n, bits_event_fn fn, void *data);
+
+/* Waits (dropping the lock meanwhile) until no callback of @p job is
+ * running, unless the caller is the notification thread. Queue lock held. */
+void ob_notifier_wait_idle_locked(ob_notifier *n, bits_job *job);
+
+/* Queues an event for the job's callback and the manager callback,
+ * filtered by the job's notify flags. JOB_MODIFICATION of progress and
+ * properties is coalesced and spaced; @p file may be NULL. Nothing
+ * happens when no callback would receive it. Queue lock held. */
+void ob_notify_event_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_file *file);
+
+/* Queues the event of a state change: JOB_TRANSFERRED, JOB_ERROR, or a
+ * JOB_MODIFICATION that is never coalesced, so every state a job passes
+ * through here is reported, in order. Queue lock held. */
+void ob_notify_state_locked(ob_notifier *n, bits_job *job, uint32_t state);
+
+/* Queues @p kind for the job's own callback only (a callback registered
+ * after the job reached TRANSFERRED or ERROR). Queue lock held. */
+void ob_notify_replay_locked(ob_notifier *n, bits_job *job, uint32_t kind);
+
+/* Runs @p program (absolute; no shell, no PATH search) with @p parameters
+ * split into words (ob_cmdline_split), or with argv = { program } when
+ * parameters is NULL, and reaps it from a detached thread. No lock held. */
+void ob_cmdline_run(const char *program, const char *parameters);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * notifier.c - the notification thread: event callbacks without locks.
+ *
+ * Events are queued under the queue lock by whoever causes them and
+ * delivered by one thread per manager, which drops the lock around every
+ * callback (event.h's contract). The thread holds a reference to the
+ * queue, so a manager may even be closed from inside a callback.
+ */
+#include "events/events.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "util/clock.h"
+
+typedef struct pending_event {
+    struct pending_event *next;
+    bits_job *job;              /* reference held while queued */
+    uint32_t kind;
+    int32_t file_index;         /* FILE_TRANSFERRED; else -1 */
+    uint32_t state;
+    bits_hresult code;
+    int job_only;               /* a late-registration replay */
+    int coalescible;            /* a progress/property JOB_MODIFICATION */
+    int64_t not_before;         /* monotonic us; spacing of MODIFICATION */
+} pending_event;
+
+struct ob_notifier {
+    ob_queue *q;
+    pthread_t thread;
+    int started;
+    pthread_cond_t wake;        /* an event was queued, or stop */
+    pthread_cond_t idle;        /* a callback returned */
+    pending_event *head;
+    int stop;
+    int drain;                  /* on stop, deliver what is queued first */
+    bits_job *running_job;      /* whose per-job callback is running */
+    int running_manager;        /* the manager callback is running */
+    bits_event_fn manager_cb;
+    void *manager_cb_data;
+};
+
+ob_notifier *ob_notifier_new(ob_queue *q)
+{
+    ob_notifier *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->q = q;
+    ob_cond_init_monotonic(&n->wake);
+    pthread_cond_init(&n->idle, NULL);
+    return n;
+}
+
+void ob_notifier_free(ob_notifier *n)
+{
+    if (!n)
+        return;
+    while (n->head) {
+        pending_event *ev = n->head;
+        n->head = ev->next;
+        ob_job_unref(ev->job);
+        free(ev);
+    }
+    pthread_cond_destroy(&n->wake);
+    pthread_cond_destroy(&n->idle);
+    free(n);
+}
+
+static int is_notifier_thread(const ob_notifier *n)
+{
+    return n->started && pthread_equal(pthread_self(), n->thread);
+}
+
+static void enqueue_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_file *file,
+                           int job_only, int coalesce)
+{
+    if (!n->started || n->stop)
+        return;
+    pending_event **tail = &n->head;
+    for (; *tail; tail = &(*tail)->next) {
+        /* Progress and property changes: one queued JOB_MODIFICATION per
+         * job is enough. State changes are each delivered. */
+        if (coalesce && (*tail)->job == job && (*tail)->kind == kind && (*tail)->coalescible)
+            return;
+    }
+    pending_event *ev = calloc(1, sizeof *ev);
+    if (!ev)
+        return; /* events are best effort under memory pressure */
+    ob_job_ref(job);
+    ev->job = job;
+    ev->kind = kind;
+    ev->file_index = file ? (int32_t)file->index : -1;
+    ev->state = atomic_load(&job->state);
+    ev->code = kind == BITS_EVENT_JOB_ERROR ? job->error.code : 0;
+    ev->job_only = job_only;
+    ev->coalescible = coalesce;
+    if (coalesce && job->last_modification_event)
+        ev->not_before = job->last_modification_event +
+                         (int64_t)job->props.min_notify_interval_ms * 1000;
+    *tail = ev;
+    pthread_cond_signal(&n->wake);
+}
+
+static int wanted(const ob_notifier *n, const bits_job *job, uint32_t kind)
+{
+    uint32_t flags = job->props.notify_flags;
+    return !(flags & BG_NOTIFY_DISABLE) && (flags & kind) && (job->cb || n->manager_cb);
+}
+
+void ob_notify_event_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_file *file)
+{
+    if (wanted(n, job, kind))
+        enqueue_locked(n, job, kind, file, 0, kind == BITS_EVENT_JOB_MODIFICATION);
+}
+
+void ob_notify_state_locked(ob_notifier *n, bits_job *job, uint32_t state)
+{
+    /* BITS sends JobModification for every state change except the ones
+     * that have their own event (spec 2.11). */
+    if (state == BG_JOB_STATE_TRANSFERRED)
+        ob_notify_event_locked(n, job, BITS_EVENT_JOB_TRANSFERRED, NULL);
+    else if (state == BG_JOB_STATE_ERROR)
+        ob_notify_event_locked(n, job, BITS_EVENT_JOB_ERROR, NULL);
+    else if (wanted(n, job, BITS_EVENT_JOB_MODIFICATION))
+        enqueue_locked(n, job, BITS_EVENT_JOB_MODIFICATION, NULL, 0, 0);
+}
+
+void ob_notify_replay_locked(ob_notifier *n, bits_job *job, uint32_t kind)
+{
+    uint32_t flags = job->props.notify_flags;
+    if ((flags & BG_NOTIFY_DISABLE) || !(flags & kind))
+        return;
+    enqueue_locked(n, job, kind, NULL, 1, 0);
+}
+
+/* Takes the first event that is due; otherwise returns NULL and sets
+ * *wait_until to the earliest due time (0 when the queue is empty). */
+static pending_event *take_due(ob_notifier *n, int64_t now, int64_t *wait_until)
+{
+    *wait_until = 0;
+    for (pending_event **p = &n->head; *p; p = &(*p)->next) {
+        pending_event *ev = *p;
+        if (ev->not_before <= now) {
+            *p = ev->next;
+            return ev;
+        }
+        if (!*wait_until || ev->not_before < *wait_until)
+            *wait_until = ev->not_before;
+    }
+    return NULL;
+}
+
+/* Runs one callback with the lock dropped. */
+static void call_unlocked(ob_notifier *n, bits_event_fn fn, void *data, const bits_event *e,
+                          bits_job *as_job)
+{
+    if (as_job)
+        n->running_job = as_job;
+    else
+        n->running_manager = 1;
+    ob_queue_unlock(n->q);
+    fn(e, data);
+    ob_queue_lock(n->q);
+    n->running_job = NULL;
+    n->running_manager = 0;
+    pthread_cond_broadcast(&n->idle);
+}
+
+static void deliver_locked(ob_notifier *n, pending_event *ev)
+{
+    bits_job *job = ev->job;
+    bits_event e = { .struct_size = sizeof e, .kind = ev->kind, .job = job,
+                     .state = ev->state, .error_code = ev->code };
+    if (ev->file_index >= 0 && (uint32_t)ev->file_index < job->nfiles)
+        e.file = job->files[ev->file_index];
+    if (ev->coalescible)
+        job->last_modification_event = ob_mono_us();
+    if (job->cb)
+        call_unlocked(n, job->cb, job->cb_data, &e, job);
+    if (!ev->job_only && n->manager_cb && (!n->stop || n->drain))
+        call_unlocked(n, n->manager_cb, n->manager_cb_data, &e, NULL);
+}
+
+static void *notifier_main(void *arg)
+{
+    ob_notifier *n = arg;
+    ob_queue *q = n->q;
+    ob_queue_lock(q);
+    while (!n->stop) {
+        int64_t wait_until;
+        pending_event *ev = take_due(n, ob_mono_us(), &wait_until);
+        if (ev) {
+            deliver_locked(n, ev);
+            ob_job_unref(ev->job);
+            free(ev);
+        } else if (wait_until) {
+            struct timespec ts = ob_mono_timespec(wait_until);
+            pthread_cond_timedwait(&n->wake, &q->lock, &ts);
+        } else {
+            pthread_cond_wait(&n->wake, &q->lock);
+        }
+    }
+    /* Closing: outcomes already queued (state changes, files and jobs
+     * transferred, errors) are still delivered, so a program that closes
+     * right after a job finished hears of it; coalesced progress is not.
+     * Nothing new is queued once stop is set. */
+    while (n->head) {
+        pending_event *ev = n->head;
+        n->head = ev->next;
+        if (n->drain && !ev->coalescible)
+            deliver_locked(n, ev);
+        ob_job_unref(ev->job);
+        free(ev);
+    }
+    pthread_cond_broadcast(&n->idle);
+    ob_queue_unlock(q);
+    ob_queue_unref(q); /* may free the manager's state, this notifier included */
+    return NULL;
+}
+
+bits_hresult ob_notifier_start_locked(ob_notifier *n)
+{
+    if (n->started)
+        return n->stop ? BG_E_INVALID_STATE : BITS_S_OK;
+    ob_queue_ref(n->q);
+    if (pthread_create(&n->thread, NULL, notifier_main, n) != 0) {
+        ob_queue_unref(n->q); /* the caller holds another reference */
+        return BITS_E_FAIL;
+    }
+    n->started = 1;
+    return BITS_S_OK;
+}
+
+void ob_notifier_set_manager_cb_locked(ob_notifier *n, bits_event_fn fn, void *data)
+{
+    n->manager_cb = fn;
+    n->manager_cb_data = data;
+    /* The old callback may be running: wait so its user_data can go. */
+    if (!is_notifier_thread(n)) {
+        while (n->running_manager)
+            pthread_cond_wait(&n->idle, &n->q->lock);
+    }
+}
+
+void ob_notifier_wait_idle_locked(ob_notifier *n, bits_job *job)
+{
+    if (is_notifier_thread(n))
+        return;
+    while (n->running_job == job)
+        pthread_cond_wait(&n->idle, &n->q->lock);
+}
+
+void ob_notifier_stop(ob_notifier *n)
+{
+    ob_queue_lock(n->q);
+    if (!n->started || n->stop) {
+        n->stop = 1;
+        ob_queue_unlock(n->q);
+        return;
+    }
+    int self = is_notifier_thread(n);
+    n->stop = 1;
+    /* From inside a callback nobody waits for the thread, so the callers'
+     * user data may be gone before a drained event would run: no drain. */
+    n->drain = !self;
+    pthread_cond_signal(&n->wake);
+    pthread_t thread = n->thread;
+    ob_queue_unlock(n->q);
+    /* From inside a callback the thread cannot be joined: it finishes the
+     * callback, sees stop and ends by itself. */
+    if (self)
+        pthread_detach(thread);
+    else
+        pthread_join(thread, NULL);
+}
