@@ -14,7 +14,7 @@ The low-level module openbits._openbits mirrors the C API one to one.
 from . import _openbits
 from .enums import (AuthScheme, AuthTarget, ErrorContext, EventKind, JobState, JobType, Limit,
                     NotifyFlags, Priority, ProxyUsage, SecurityFlags, SIZE_UNKNOWN)
-from .errors import BitsError, HttpError, class_for
+from .errors import BitsError, HttpError, JobEndedError, class_for
 from .errors import *  # noqa: F401,F403 - one class per code
 from .job import ErrorInfo, Event, File, FileProgress, Job, Progress, Times
 from .manager import Manager

@@ -6,13 +6,16 @@ BITS_E_INVALIDARG -> InvalidArgError. They derive from BitsError and,
 where it is natural, from a built-in exception (ValueError for bad
 arguments, PermissionError, FileNotFoundError, KeyError, MemoryError,
 NotImplementedError). HTTP statuses raise HttpError with .status.
+JobEndedError, an InvalidStateError, is raised by Job.wait for a job
+that ended (ACKNOWLEDGED or CANCELLED) short of the awaited states.
 """
 
 import builtins
 
 from . import _openbits as _c
+from .enums import JobState
 
-__all__ = ["BitsError", "HttpError", "class_for", "CODES"]
+__all__ = ["BitsError", "HttpError", "JobEndedError", "class_for", "CODES"]
 
 
 def _unsigned(hr):
@@ -134,6 +137,24 @@ def class_for(hresult):
     if 0x80190064 <= code <= 0x80190257:
         return HttpError
     return BitsError
+
+
+class JobEndedError(class_for(_c.BG_E_INVALID_STATE)):
+    """Job.wait: the job reached a final state (ACKNOWLEDGED or
+    CANCELLED) that was not awaited, so it can never reach the awaited
+    ones. An InvalidStateError (BG_E_INVALID_STATE); .state is the final
+    state, .awaited the states that were waited for."""
+
+    def __init__(self, state, awaited=(), message=None):
+        self.state = JobState(state)
+        self.awaited = tuple(sorted(JobState(s) for s in awaited))
+        if message is None:
+            hope = " or ".join(s.name for s in self.awaited) or "the awaited state"
+            message = f"The job ended {self.state.name} and can no longer become {hope}."
+        super().__init__(None, message)
+
+    def __reduce__(self):
+        return (type(self), (self.state, self.awaited, self.message))
 
 
 def raise_for(hresult):

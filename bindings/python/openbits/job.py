@@ -10,9 +10,12 @@ from typing import Callable, Iterable, List, Optional, Tuple
 from . import _openbits as _c
 from .enums import (AuthScheme, AuthTarget, ErrorContext, EventKind, JobState, JobType,
                     NotifyFlags, Priority, ProxyUsage, SecurityFlags, SIZE_UNKNOWN)
-from .errors import BitsError
+from .errors import BitsError, JobEndedError
 
 __all__ = ["Job", "File", "Progress", "FileProgress", "Times", "ErrorInfo", "Event"]
+
+# States a job never leaves (spec 1.3): wait() cannot get past them.
+_FINAL = frozenset({JobState.ACKNOWLEDGED, JobState.CANCELLED})
 
 # Callables registered for events, kept alive while registered (the C
 # library holds only a borrowed pointer). Keyed by the job handle address.
@@ -206,13 +209,23 @@ class Job:
     def wait(self, until=(JobState.TRANSFERRED, JobState.ERROR), timeout: float = None,
              interval: float = 0.02) -> JobState:
         """Waits until the state is in `until` (a state or a collection of
-        states); raises TimeoutError after `timeout` seconds."""
+        states) and returns it, polling every `interval` seconds.
+
+        Raises JobEndedError (an InvalidStateError, with .state) as soon
+        as the job is ACKNOWLEDGED or CANCELLED and that state is not in
+        `until`: from a final state it can never reach the others. This
+        covers a job completed or cancelled elsewhere: from another
+        thread, another Manager on the same store or another process.
+        Waiting for a final state (until=JobState.CANCELLED) returns it.
+        Raises TimeoutError after `timeout` seconds (None: no limit)."""
         states = {until} if isinstance(until, (int, JobState)) else set(until)
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             s = self.state
             if s in states:
                 return s
+            if s in _FINAL:
+                raise JobEndedError(s, states)
             if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(f"job stayed {s.name} for {timeout} s")
             time.sleep(interval)
