@@ -6,7 +6,8 @@
 FIGURES.tsv lines: SECTION, MEASURE, TOOL, UNIT, space-separated values
 (one per run), written by bench/lib/*.sh and the bench programs, and
 "#meta KEY VALUE" lines about the run (tab-separated). Every
-number in the output comes from those files; the goals' verdicts are
+number in the output comes from those files (and from the figures files
+beside bench/history/ and bench/notes/ texts); the goals' verdicts are
 computed here."""
 import glob
 import os
@@ -64,6 +65,16 @@ def load(path):
             rows.append({"section": parts[0], "measure": parts[1], "tool": parts[2],
                          "unit": parts[3], "values": [v for v in vals if v == v]})
     return rows
+
+
+def load_meta(path):
+    meta = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#meta\t"):
+                k, _, v = line.rstrip("\n")[6:].partition("\t")
+                meta[k] = v
+    return meta
 
 
 def fmt(v):
@@ -156,6 +167,23 @@ def history(directory):
                        f"({fmt(min(bv))}–{fmt(max(bv))}) | {fmt(statistics.median(av))} {r['unit']} "
                        f"({fmt(min(av))}–{fmt(max(av))}) | {fmt(change)} | {own} |")
         out.append("")
+    return out
+
+
+def notes(directory, section):
+    """Notes kept under a section from run to run: SECTION-NAME.md, and the
+    figures it speaks of in SECTION-NAME.tsv (a bench/run figures file)."""
+    out = []
+    for text_path in sorted(glob.glob(os.path.join(directory, f"{section}-*.md"))):
+        with open(text_path) as f:
+            out += [f.read().strip(), ""]
+        tsv = text_path[:-3] + ".tsv"
+        if os.path.exists(tsv):
+            meta = load_meta(tsv)
+            out += [f"Recorded by `{meta.get('command', '?')}` on {meta.get('date', '?')}, "
+                    f"revision {meta.get('revision', '?')}; load average at the end "
+                    f"{meta.get('load', '?')}.", ""]
+            out += section_table(load(tsv), section) + [""]
     return out
 
 
@@ -329,12 +357,7 @@ def plot(fig, path):
 
 def main():
     fig_path, md_path, png_path = sys.argv[1:4]
-    meta = {}
-    with open(fig_path) as f:
-        for line in f:
-            if line.startswith("#meta\t"):
-                k, _, v = line.rstrip("\n")[6:].partition("\t")
-                meta[k] = v
+    meta = load_meta(fig_path)
     rows = load(fig_path)
     fig = Figures(rows)
     out = ["# openbits benchmarks", "",
@@ -356,11 +379,16 @@ def main():
     for row in goals(fig, meta):
         out.append("| " + " | ".join(row) + " |")
     out += ["", "![plot](results.png)", ""]
+    here = os.path.dirname(os.path.abspath(__file__))
     for section, (title, text) in SECTIONS.items():
         out += [f"## {section}. {title}", "", text.format_map(Meta(meta)), ""]
-        out += section_table(rows, section)
+        if any(r["section"] == section for r in rows):
+            out += section_table(rows, section)
+        else:
+            out.append("Not measured in this run.")
         out.append("")
-    fixes = history(os.path.join(os.path.dirname(os.path.abspath(__file__)), "history"))
+        out += notes(os.path.join(here, "notes"), section)
+    fixes = history(os.path.join(here, "history"))
     if fixes:
         out += ["## Fixes found with these benchmarks (before / after)", "",
                 "Figures from `bench/history/` (recorded by `bench/run` before and after each "
