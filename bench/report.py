@@ -181,8 +181,8 @@ def notes(directory, section):
         if os.path.exists(tsv):
             meta = load_meta(tsv)
             out += [f"Recorded by `{meta.get('command', '?')}` on {meta.get('date', '?')}, "
-                    f"revision {meta.get('revision', '?')}; load average at the end "
-                    f"{meta.get('load', '?')}.", ""]
+                    f"revision {meta.get('revision', '?')}, {meta.get('machine', '?')}; load "
+                    f"average at the end {meta.get('load', '?')}.", ""]
             out += section_table(load(tsv), section) + [""]
     return out
 
