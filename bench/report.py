@@ -6,7 +6,8 @@
 FIGURES.tsv lines: SECTION, MEASURE, TOOL, UNIT, space-separated values
 (one per run), written by bench/lib/*.sh and the bench programs, and
 "#meta KEY VALUE" lines about the run (tab-separated). Every
-number in the output comes from those files; the goals' verdicts are
+number in the output comes from those files (and from the figures files
+beside bench/history/ and bench/notes/ texts); the goals' verdicts are
 computed here."""
 import glob
 import os
@@ -41,6 +42,15 @@ SECTIONS = {
            "{rate_seconds} s at its cap; curl averages its --limit-rate over several seconds "
            "(its maintainers in curl/curl#10503 and #10173), so over a transfer this short its "
            "cap barely acts."),
+    "M9": ("Getters while another process holds the store's write lock", "A second process "
+           "holds a write transaction (BEGIN IMMEDIATE) open on the store's database for the "
+           "time the measures name, while a thread of the measuring process calls "
+           "SetDescription every 50 ms (its first call waits for that lock); the main thread "
+           "calls one getter on the jobs in turn, planned every 10 µs. "
+           "A call is timed alone; the slots that pass while it is stuck count as callers who "
+           "waited with it (answered when it returned), so a stall weighs by its length. "
+           "\"No foreign lock\": the same with the writer thread alone (1 s per getter). Not "
+           "pinned to one CPU."),
 }
 
 
@@ -55,6 +65,16 @@ def load(path):
             rows.append({"section": parts[0], "measure": parts[1], "tool": parts[2],
                          "unit": parts[3], "values": [v for v in vals if v == v]})
     return rows
+
+
+def load_meta(path):
+    meta = {}
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#meta\t"):
+                k, _, v = line.rstrip("\n")[6:].partition("\t")
+                meta[k] = v
+    return meta
 
 
 def fmt(v):
@@ -150,6 +170,23 @@ def history(directory):
     return out
 
 
+def notes(directory, section):
+    """Notes kept under a section from run to run: SECTION-NAME.md, and the
+    figures it speaks of in SECTION-NAME.tsv (a bench/run figures file)."""
+    out = []
+    for text_path in sorted(glob.glob(os.path.join(directory, f"{section}-*.md"))):
+        with open(text_path) as f:
+            out += [f.read().strip(), ""]
+        tsv = text_path[:-3] + ".tsv"
+        if os.path.exists(tsv):
+            meta = load_meta(tsv)
+            out += [f"Recorded by `{meta.get('command', '?')}` on {meta.get('date', '?')}, "
+                    f"revision {meta.get('revision', '?')}, {meta.get('machine', '?')}; load "
+                    f"average at the end {meta.get('load', '?')}.", ""]
+            out += section_table(load(tsv), section) + [""]
+    return out
+
+
 def ratio(a, b):
     return a / b if a is not None and b else None
 
@@ -242,6 +279,23 @@ def goals(fig, meta):
     add("M4 resume correctness 100 % (%, server file changed)", f"{fmt(share(tools4[0]))} %",
         ", ".join(f"{t} {fmt(share(t))} %" for t in tools4[1:]), share(tools4[0]),
         lambda r: r >= 100)
+    # M9: the goal is GetState's; GetProgress and GetDisplayName take the
+    # manager's mutex and are shown against the same bound.
+    for getter in ("GetState", "GetProgress", "GetDisplayName"):
+        locked = next((r for r in fig.rows if r["section"] == "M9" and
+                       r["measure"].startswith(f"{getter} p99,") and
+                       "another process" in r["measure"]), None)
+        free = next((r for r in fig.rows if r["section"] == "M9" and
+                     r["measure"].startswith(f"{getter} p99,") and
+                     "no foreign lock" in r["measure"]), None)
+        if not locked:
+            continue
+        v = statistics.median(locked["values"]) if locked["values"] else None
+        fv = statistics.median(free["values"]) if free and free["values"] else None
+        cond = locked["measure"].split(", ", 2)[-1]
+        extra = "" if getter == "GetState" else "; informational"
+        add(f"M9 {getter} p99 ≤ 2 µs ({cond}{extra})", f"{fmt(v)} µs",
+            f"no foreign lock {fmt(fv)} µs", v, lambda r: r <= 2)
     return g
 
 
@@ -303,12 +357,7 @@ def plot(fig, path):
 
 def main():
     fig_path, md_path, png_path = sys.argv[1:4]
-    meta = {}
-    with open(fig_path) as f:
-        for line in f:
-            if line.startswith("#meta\t"):
-                k, _, v = line.rstrip("\n")[6:].partition("\t")
-                meta[k] = v
+    meta = load_meta(fig_path)
     rows = load(fig_path)
     fig = Figures(rows)
     out = ["# openbits benchmarks", "",
@@ -330,11 +379,16 @@ def main():
     for row in goals(fig, meta):
         out.append("| " + " | ".join(row) + " |")
     out += ["", "![plot](results.png)", ""]
+    here = os.path.dirname(os.path.abspath(__file__))
     for section, (title, text) in SECTIONS.items():
         out += [f"## {section}. {title}", "", text.format_map(Meta(meta)), ""]
-        out += section_table(rows, section)
+        if any(r["section"] == section for r in rows):
+            out += section_table(rows, section)
+        else:
+            out.append("Not measured in this run.")
         out.append("")
-    fixes = history(os.path.join(os.path.dirname(os.path.abspath(__file__)), "history"))
+        out += notes(os.path.join(here, "notes"), section)
+    fixes = history(os.path.join(here, "history"))
     if fixes:
         out += ["## Fixes found with these benchmarks (before / after)", "",
                 "Figures from `bench/history/` (recorded by `bench/run` before and after each "
