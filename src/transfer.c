@@ -11,6 +11,7 @@
 #include "transfer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,6 +416,35 @@ static int set_custom_headers(transfer *t)
     return 0;
 }
 
+#define CHAIN_CHECK_OFF_FLAGS                                                          \
+    (BG_SSL_IGNORE_UNKNOWN_CA | BG_SSL_IGNORE_CERT_DATE_INVALID |                      \
+     BG_SSL_IGNORE_CERT_WRONG_USAGE)
+
+/* Why BG_SSL_ENABLE_CRL_CHECK cannot be honoured with @p crl (the value of
+ * OPENBITS_CRL_FILE), or NULL when it can: the file must be readable now
+ * (libcurl reads it again at each new TLS connection), and chain
+ * verification must be on, as libcurl checks no revocation without it. */
+static const char *crl_problem(const char *crl, uint32_t flags, char *buf, size_t size)
+{
+    if (flags & CHAIN_CHECK_OFF_FLAGS)
+        return "BG_SSL_ENABLE_CRL_CHECK cannot be honoured: a BG_SSL_IGNORE_* flag of the "
+               "job turns certificate chain verification off.";
+    if (!crl || !*crl)
+        return "BG_SSL_ENABLE_CRL_CHECK is set but no CRL is configured "
+               "(OPENBITS_CRL_FILE is not set).";
+    /* O_NONBLOCK: a FIFO there must not hang the engine thread. */
+    int fd = open(crl, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd >= 0) {
+        close(fd);
+        return NULL;
+    }
+    snprintf(buf, size,
+             "BG_SSL_ENABLE_CRL_CHECK is set but no usable CRL is configured: "
+             "OPENBITS_CRL_FILE (%s) cannot be read: %s.",
+             crl, strerror(errno));
+    return buf;
+}
+
 static void set_security(transfer *t, const char *url)
 {
     uint32_t flags = t->job->security_flags;
@@ -422,8 +452,7 @@ static void set_security(transfer *t, const char *url)
         curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYHOST, 0L);
     /* libcurl cannot ignore only a date, CA or usage problem: any of these
      * flags turns off chain verification for this job (docs say so). */
-    if (flags & (BG_SSL_IGNORE_UNKNOWN_CA | BG_SSL_IGNORE_CERT_DATE_INVALID |
-                 BG_SSL_IGNORE_CERT_WRONG_USAGE))
+    if (flags & CHAIN_CHECK_OFF_FLAGS)
         curl_easy_setopt(t->easy, CURLOPT_SSL_VERIFYPEER, 0L);
     const char *ca_file = getenv("SSL_CERT_FILE");
     if (ca_file && *ca_file)
@@ -435,10 +464,31 @@ static void set_security(transfer *t, const char *url)
     /* Never follow to file:// (a server must not make us read local files),
      * and HTTPS may only go to HTTP when the job allows it. */
     int https = strncmp(url, "https://", 8) == 0;
-    curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR,
-                     https && !(flags & BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP)
-                         ? "https"
-                         : "http,https");
+    const char *redirect_protocols =
+        https && !(flags & BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP) ? "https" : "http,https";
+    if ((flags & BG_SSL_ENABLE_CRL_CHECK) && !t->is_file_protocol) {
+        /* With OpenSSL, libcurl checks every certificate of the chain
+         * against this file (X509_V_FLAG_CRL_CHECK | CRL_CHECK_ALL). It is
+         * read here, when the file's transfer starts, on the engine thread. */
+        char text[1024];
+        const char *crl = getenv("OPENBITS_CRL_FILE");
+        const char *problem = crl_problem(crl, flags, text, sizeof text);
+        if (!problem) {
+            curl_easy_setopt(t->easy, CURLOPT_CRLFILE, crl);
+        } else if (https) {
+            /* Fail closed, before any connection: the failure is decided
+             * now, and libcurl refuses the https URL at once (an allowed
+             * protocol is checked before a connection is made or reused). */
+            static const failure no_crl = { BITS_E_WINHTTP_SECURE_CERT_REV_FAILED,
+                                            BG_ERROR_CONTEXT_GENERAL_TRANSPORT, 0 };
+            fail_with(t, no_crl, problem);
+            curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http");
+        } else {
+            /* Plain HTTP needs no CRL, but an https hop would go unchecked. */
+            redirect_protocols = "http";
+        }
+    }
+    curl_easy_setopt(t->easy, CURLOPT_REDIR_PROTOCOLS_STR, redirect_protocols);
 }
 
 /* A local source has no ETag: its size and modification time stand in. */
@@ -601,6 +651,49 @@ static void verify_done_locked(transfer *t)
         fail_with(t, classify_local_errno(errno), strerror(errno));
 }
 
+/* A failed certificate verification that was about revocation: 1 and
+ * @p f (and @p detail) changed, else 0. With the OpenSSL backend (forks
+ * included), CURLINFO_SSL_VERIFYRESULT is OpenSSL's verify result, an X509_V_ERR_*
+ * number (openssl/x509_vfy.h, stable across OpenSSL versions), reset at
+ * each TLS connect; other backends report numbers of their own, which are
+ * not read (their failures stay BITS_E_WINHTTP_SECURE_FAILURE, fatal). */
+static int revocation_failure(transfer *t, failure *f, char *detail, size_t size)
+{
+    struct curl_tlssessioninfo *tls = NULL; /* its backend is all we read */
+    long verify = 0;
+    if (curl_easy_getinfo(t->easy, CURLINFO_TLS_SSL_PTR, &tls) != CURLE_OK || !tls ||
+        tls->backend != CURLSSLBACKEND_OPENSSL ||
+        curl_easy_getinfo(t->easy, CURLINFO_SSL_VERIFYRESULT, &verify) != CURLE_OK)
+        return 0;
+    switch (verify) {
+    case 23: /* X509_V_ERR_CERT_REVOKED */
+        f->code = BITS_E_WINHTTP_SECURE_CERT_REVOKED;
+        snprintf(detail, size, "A certificate of the server's chain is revoked by the CRL.");
+        return 1;
+    case 3:  /* X509_V_ERR_UNABLE_TO_GET_CRL: no CRL of an issuer of the chain */
+    case 5:  /* X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE */
+    case 8:  /* X509_V_ERR_CRL_SIGNATURE_FAILURE */
+    case 11: /* X509_V_ERR_CRL_NOT_YET_VALID */
+    case 12: /* X509_V_ERR_CRL_HAS_EXPIRED */
+    case 15: /* X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD */
+    case 16: /* X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD */
+    case 33: /* X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER */
+    case 35: /* X509_V_ERR_KEYUSAGE_NO_CRL_SIGN */
+    case 36: /* X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION */
+    case 44: /* X509_V_ERR_DIFFERENT_CRL_SCOPE */
+    case 54: /* X509_V_ERR_CRL_PATH_VALIDATION_ERROR */
+        f->code = BITS_E_WINHTTP_SECURE_CERT_REV_FAILED;
+        snprintf(detail, size,
+                 "The certificate revocation check could not be done (OpenSSL verify "
+                 "result %ld): OPENBITS_CRL_FILE needs a current, valid CRL of every CA "
+                 "of the chain.",
+                 verify);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static void settle_result_locked(transfer *t, CURLcode result)
 {
     if (result == CURLE_OK) {
@@ -618,12 +711,18 @@ static void settle_result_locked(transfer *t, CURLcode result)
         fail_with(t, oversized_headers, "A response header was too large.");
         return;
     }
-    fail_with(t, classify_curl_code(result, t->is_file_protocol), curl_easy_strerror(result));
+    failure f = classify_curl_code(result, t->is_file_protocol);
+    char detail[256];
+    if (result == CURLE_PEER_FAILED_VERIFICATION && revocation_failure(t, &f, detail, sizeof detail))
+        fail_with(t, f, detail);
+    else
+        fail_with(t, f, curl_easy_strerror(result));
 }
 
 void transfer_settle_locked(transfer *t, CURLcode result)
 {
-    /* Else decided by a callback: restart, failure, stop, 416 done. */
+    /* Else decided by a callback (restart, failure, stop, 416 done) or
+     * when the transfer was set up (no usable CRL). */
     if (t->outcome == OUTCOME_NONE)
         settle_result_locked(t, result);
     if (t->outcome == OUTCOME_DONE)
