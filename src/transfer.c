@@ -475,6 +475,9 @@ static void set_security(transfer *t, const char *url)
         const char *problem = crl_problem(crl, flags, text, sizeof text);
         if (!problem) {
             curl_easy_setopt(t->easy, CURLOPT_CRLFILE, crl);
+            /* A resumed TLS session skips verification: a full handshake
+             * for each new connection, so a CRL update applies to it. */
+            curl_easy_setopt(t->easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
         } else if (https) {
             /* Fail closed, before any connection: the failure is decided
              * now, and libcurl refuses the https URL at once (an allowed
