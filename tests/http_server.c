@@ -5,11 +5,13 @@
 #include "http_server.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +87,115 @@ void ts_make_tls_files(const char *dir)
     waitpid(pid, &status, 0);
     free(code);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Runs openssl with @p args (NULL-terminated) in @p dir, its output to
+ * dir/openssl.log; prints that log and fails the test on an error. */
+static void run_openssl(const char *dir, const char *const *args)
+{
+    char *argv[24] = { "openssl" };
+    size_t n = 1;
+    for (; args[n - 1]; n++) {
+        assert_true(n < sizeof argv / sizeof argv[0] - 1);
+        argv[n] = (char *)args[n - 1];
+    }
+    argv[n] = NULL;
+    char *log = ts_path_join(dir, "openssl.log");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawn_file_actions_addchdir_np(&fa, dir);
+    pid_t pid;
+    int status = 0;
+    assert_int_equal(posix_spawnp(&pid, "openssl", &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char text[4096] = "";
+        FILE *f = fopen(log, "r");
+        if (f) {
+            text[fread(text, 1, sizeof text - 1, f)] = '\0';
+            fclose(f);
+        }
+        print_error("openssl %s failed:\n%s\n", args[0], text);
+        fail();
+    }
+    free(log);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char *path = ts_path_join(dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    free(path);
+}
+
+void ts_make_crl_files(const char *dir)
+{
+    /* Relative paths: openssl runs in @p dir. */
+    write_text(dir, "openssl.cnf",
+               "[ca]\n"
+               "default_ca = test_ca\n"
+               "[test_ca]\n"
+               "database = index.txt\n"
+               "new_certs_dir = newcerts\n"
+               "serial = serial\n"
+               "crlnumber = crlnumber\n"
+               "certificate = ca.pem\n"
+               "private_key = ca.key\n"
+               "default_md = sha256\n"
+               "default_days = 2\n"
+               "default_crl_days = 2\n"
+               "policy = any_name\n"
+               "unique_subject = no\n"
+               "x509_extensions = server_cert\n"
+               "[any_name]\n"
+               "commonName = supplied\n"
+               "[server_cert]\n"
+               "subjectAltName = IP:127.0.0.1\n"
+               "basicConstraints = critical,CA:FALSE\n"
+               "keyUsage = critical,digitalSignature\n"
+               "extendedKeyUsage = serverAuth\n"
+               "[req]\n"
+               "distinguished_name = req_name\n"
+               "[req_name]\n"
+               "[ca_cert]\n"
+               "basicConstraints = critical,CA:TRUE\n"
+               "keyUsage = critical,keyCertSign,cRLSign\n"
+               "subjectKeyIdentifier = hash\n");
+    write_text(dir, "index.txt", "");
+    write_text(dir, "serial", "1000\n");
+    write_text(dir, "crlnumber", "1000\n");
+    char *newcerts = ts_path_join(dir, "newcerts");
+    assert_int_equal(mkdir(newcerts, 0700), 0);
+    free(newcerts);
+#define EC_KEY "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"
+    run_openssl(dir, (const char *[]){ "req", "-config", "openssl.cnf", "-x509", EC_KEY,
+                                       "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                                       "-subj", "/CN=openbits CRL test CA", "-extensions",
+                                       "ca_cert", NULL });
+    static const char *const names[][4] = { { "good.key", "good.csr", "good.pem", "/CN=good" },
+                                            { "revoked.key", "revoked.csr", "revoked.pem",
+                                              "/CN=revoked" } };
+    for (int i = 0; i < 2; i++) {
+        run_openssl(dir, (const char *[]){ "req", "-config", "openssl.cnf", "-new", EC_KEY,
+                                           "-keyout", names[i][0], "-out", names[i][1],
+                                           "-subj", names[i][3], NULL });
+        run_openssl(dir, (const char *[]){ "ca", "-config", "openssl.cnf", "-batch", "-notext",
+                                           "-in", names[i][1], "-out", names[i][2], NULL });
+    }
+#undef EC_KEY
+    run_openssl(dir, (const char *[]){ "ca", "-config", "openssl.cnf", "-batch", "-revoke",
+                                       "revoked.pem", "-crl_reason", "keyCompromise", NULL });
+    run_openssl(dir, (const char *[]){ "ca", "-config", "openssl.cnf", "-batch", "-gencrl",
+                                       "-out", "crl.pem", NULL });
+    run_openssl(dir, (const char *[]){ "ca", "-config", "openssl.cnf", "-batch", "-gencrl",
+                                       "-crl_lastupdate", "20000101000000Z", "-crl_nextupdate",
+                                       "20000102000000Z", "-out", "expired-crl.pem", NULL });
 }
 
 void ts_server_stop(ts_server *s)

@@ -26,6 +26,13 @@ void ts_server_start_tls(ts_server *s, const char *root, const char *cert, const
  * openssl (through the server's own helper): ca.pem, server.pem,
  * server.key. */
 void ts_make_tls_files(const char *dir);
+/* Makes a small CA with `openssl ca` in @p dir (its openssl.cnf, index.txt,
+ * serial and crlnumber there too): ca.pem; two server certificates for
+ * IP:127.0.0.1, good.pem/good.key and revoked.pem/revoked.key; the second
+ * revoked with `openssl ca -revoke`; crl.pem from `openssl ca -gencrl`
+ * (valid for two days) and expired-crl.pem, the same list but out of date
+ * since 2000. Fails the test when openssl fails. */
+void ts_make_crl_files(const char *dir);
 /* Stops it (SIGTERM, then waits) and frees its strings. */
 void ts_server_stop(ts_server *s);
 /* "http://127.0.0.1:PORT" (https for a TLS server) + @p path (malloc'ed). */

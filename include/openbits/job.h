@@ -323,7 +323,25 @@ BITS_API bits_hresult bits_job_make_custom_headers_write_only(bits_job *job);
  * Sets TLS and redirect behaviour (SetSecurityFlags): BG_SSL_* bits, one
  * BG_HTTP_REDIRECT_POLICY_* value (ALLOW_SILENT by default) and optionally
  * BG_HTTP_REDIRECT_POLICY_ALLOW_HTTPS_TO_HTTP. Default 0: certificates
- * verified, redirects followed, HTTPS to HTTP refused.
+ * verified, redirects followed, HTTPS to HTTP refused, no revocation check.
+ *
+ * BG_SSL_ENABLE_CRL_CHECK checks the https server's certificate chain
+ * against the PEM CRL file named by the environment variable
+ * OPENBITS_CRL_FILE of the process that runs the transfers (openbitsd, or
+ * whichever program holds the store's engine: set it for all of them). It
+ * is read each time a file's transfer starts, on the engine thread, so set
+ * it before bits_manager_open(), never while jobs transfer. The file must
+ * hold a current CRL from every CA of the chain, the root included
+ * (libcurl with OpenSSL: X509_V_FLAG_CRL_CHECK_ALL); it is read again for
+ * each new TLS connection. The check fails closed, fatally (ERROR, context
+ * GENERAL_TRANSPORT as every TLS failure): BITS_E_WINHTTP_SECURE_CERT_REVOKED
+ * for a revoked certificate; BITS_E_WINHTTP_SECURE_CERT_REV_FAILED, before
+ * any connection, when OPENBITS_CRL_FILE is unset, empty or unreadable, or
+ * a BG_SSL_IGNORE_* flag other than CN_INVALID turns chain verification
+ * off, and, at the handshake, when the file holds no loadable CRL or a CRL
+ * is missing, out of date or badly signed. http:// sources need no CRL,
+ * but without a usable one they are not redirected to https; local files
+ * are unaffected.
  * @return BITS_S_OK; BITS_E_NOTIMPL (unknown bit or redirect policy);
  *         BG_E_INVALID_STATE.
  */

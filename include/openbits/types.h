@@ -155,6 +155,8 @@ typedef struct bits_job_times {
 
 /* ---- Security flags (SetSecurityFlags) ---------------------------------- */
 
+/** Check revocation against the CRL file in $OPENBITS_CRL_FILE; fails
+ * closed (see bits_job_set_security_flags()). */
 #define BG_SSL_ENABLE_CRL_CHECK 0x0001u
 #define BG_SSL_IGNORE_CERT_CN_INVALID 0x0002u
 #define BG_SSL_IGNORE_CERT_DATE_INVALID 0x0004u
