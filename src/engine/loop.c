@@ -208,6 +208,7 @@ static void plan_connected_locked(ob_engine *e, bits_job *job)
 
 static void start_file_locked(ob_engine *e, bits_job *job, bits_file *file, int64_t now)
 {
+    ob_failpoint("engine.file_starting", file);
     ob_failure f;
     ob_transfer *t = ob_transfer_create_locked(job, file, e->notifier, &e->manager_bucket,
                                                e->q->limits, pool_take(e), &f);

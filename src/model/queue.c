@@ -335,6 +335,8 @@ bits_hresult ob_queue_change(ob_queue *q, bits_job *job, ob_change *ch)
         announce(q, job, ch);
     else if (moved)
         announce(q, job, &learned);
+    if (applied)
+        ob_failpoint("queue.committed", job);
     if (applied && ch->after) {
         /* Cleanup after the change: a success code of its own (a leftover
          * that could not be deleted) wins over the change's. */

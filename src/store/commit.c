@@ -309,6 +309,8 @@ static bits_hresult create_job(void *ctx, bits_job *job, uint32_t max_jobs)
 static bits_hresult save_limit(void *ctx, uint32_t which, uint32_t value)
 {
     ob_store *s = ctx;
+    if (ob_failpoint("store.commit.begin", NULL))
+        return BITS_E_BUSY;
     int64_t rev = 0;
     int rc = ob_db_begin_write(s, &rev);
     if (rc != SQLITE_OK)

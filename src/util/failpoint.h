@@ -10,18 +10,21 @@
  * point's documentation says what failing means there).
  *
  * Points (name: where, locks held, what a non-zero return does):
- *   "store.commit.begin"   a change's store transaction is about to start;
- *                          the queue's change lock held, not the queue lock;
- *                          non-zero: the commit fails with BITS_E_BUSY.
+ *   "store.commit.begin"   a change's store transaction is about to start
+ *                          (subject: the job; NULL for a limit); the queue's
+ *                          change lock held, not the queue lock; non-zero:
+ *                          the commit fails with BITS_E_BUSY.
  *   "store.commit.decided" inside the transaction, the stored row read and
  *                          the change decided; same locks; non-zero: fails
  *                          with BITS_E_BUSY (rolled back).
  *   "sync.rows_read"       the sync read other processes' rows and is
  *                          about to apply them; change lock held.
- *   "engine.file_started"  the engine created a file's temporary file;
- *                          no lock held.
- *   "queue.applied"        a change was committed and applied in memory;
- *                          no lock held.
+ *   "engine.file_starting" the engine is about to open or create a file's
+ *                          temporary file (subject: the file); queue lock held.
+ *   "queue.committed"      a change was committed, applied in memory and
+ *                          announced; its cleanup (ch->after) comes next;
+ *                          change lock held.
+ *   "queue.applied"        a change is over; no lock held.
  */
 #ifndef OB_UTIL_FAILPOINT_H
 #define OB_UTIL_FAILPOINT_H
