@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openbits/experimental.h>
 #include <openbits/openbits.h>
 
 static volatile sig_atomic_t stop_requested, reopen_requested;
@@ -56,7 +57,7 @@ static void log_event(const bits_event *ev, void *unused)
 
 static bits_hresult open_store(const char *store, bits_manager **mgr)
 {
-    bits_hresult hr = bits_manager_open(store, 0, mgr);
+    bits_hresult hr = bits_manager_open(store, BITS_MANAGER_OPEN_SERVE, mgr);
     if (bits_succeeded(hr))
         hr = bits_manager_set_event_callback(*mgr, log_event, NULL);
     if (bits_failed(hr))

@@ -32,12 +32,15 @@ run_suite() { # NAME CMAKE-ARGS...
 
 run_suite werror
 if [ -z "${OPENBITS_TEST_QUICK:-}" ]; then
-    run_suite asan -DOPENBITS_SANITIZE=address,undefined
+    # The multi-process stress test runs longest here (test_stress.c).
+    OPENBITS_STRESS_SECONDS=60 run_suite asan -DOPENBITS_SANITIZE=address,undefined
     # valgrind: the C tests once more, each executable under memcheck.
-    OPENBITS_CTEST_ARGS="-L c" run_suite valgrind -DOPENBITS_VALGRIND=ON -DOPENBITS_BUILD_PYTHON=OFF
+    OPENBITS_STRESS_SECONDS=10 OPENBITS_CTEST_ARGS="-L c" \
+        run_suite valgrind -DOPENBITS_VALGRIND=ON -DOPENBITS_BUILD_PYTHON=OFF
     # ThreadSanitizer: the C tests (engine, notifier and watcher threads,
     # openbitsd); the first report aborts the process that has it.
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" OPENBITS_CTEST_ARGS="-L c" \
+        OPENBITS_STRESS_SECONDS=30 \
         run_suite tsan -DOPENBITS_SANITIZE=thread -DOPENBITS_BUILD_PYTHON=OFF
     # libFuzzer: each target for a bounded time over its seeds (fuzz/README.md).
     CC=clang run_suite fuzz -DOPENBITS_BUILD_FUZZERS=ON -DOPENBITS_BUILD_TESTS=OFF \

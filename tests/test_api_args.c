@@ -466,6 +466,7 @@ static void build_table(void)
           { .null_out = 1, .u = BITS_MANAGER_OPEN_IN_MEMORY }),
         R(bits_manager_open, "relative store directory", INVALIDARG, { .s = "relative/dir" }),
         R(bits_manager_open, "unknown flag", INVALIDARG, { .u = 0x80 }),
+        R(bits_manager_open, "SERVE with IN_MEMORY", INVALIDARG, { .u = 0x0003 }),
         R(bits_manager_open, "a directory with IN_MEMORY", INVALIDARG,
           { .s = "/tmp", .u = BITS_MANAGER_OPEN_IN_MEMORY }),
         R(bits_manager_open, "store path past PATH_MAX", INVALIDARG, { .s = s_path_long }),

@@ -30,11 +30,13 @@ BITS_BEGIN_DECLS
  *        for the default: $XDG_STATE_HOME/openbits, else
  *        ~/.local/state/openbits. A missing directory and its missing
  *        parents are created with mode 0700.
- * @param flags 0 or BITS_MANAGER_OPEN_IN_MEMORY.
+ * @param flags 0 or BITS_MANAGER_OPEN_IN_MEMORY; experimental:
+ *        BITS_MANAGER_OPEN_SERVE (openbits/experimental.h), with a store.
  * @param out_manager receives the manager; release it with
  *        bits_manager_close().
  * @return BITS_S_OK; BITS_E_INVALIDARG (NULL @p out_manager, relative
- *         path, unknown flag, a directory with IN_MEMORY);
+ *         path, unknown flag, a directory with IN_MEMORY, SERVE with
+ *         IN_MEMORY);
  *         BITS_E_ACCESSDENIED (the directory cannot be created or is not
  *         writable, belongs to another user, or is group/world accessible);
  *         BITS_E_PATH_NOT_FOUND (the path names something that is not a

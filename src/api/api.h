@@ -10,6 +10,8 @@
 #ifndef OB_API_API_H
 #define OB_API_API_H
 
+#include "openbits/experimental.h"
+
 #include "engine/engine.h"
 #include "events/events.h"
 #include "fs/fs.h"
@@ -25,6 +27,7 @@ typedef struct ob_runtime {
     ob_engine *engine;            /* running engine of this process (queue lock) */
     ob_sync *sync;
     char *store_dir;
+    int serve;                    /* BITS_MANAGER_OPEN_SERVE: hold the engine */
     ob_engine_env env;
 } ob_runtime;
 

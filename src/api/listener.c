@@ -21,6 +21,10 @@ void ob_api_ensure_engine_locked(ob_runtime *rt)
 {
     if (rt->engine || rt->q->closed)
         return;
+    if (rt->serve) {
+        ob_engine_start_locked(&rt->engine, &rt->env);
+        return;
+    }
     for (uint32_t i = 0; i < rt->q->njobs; i++) {
         if (waits_for_engine(atomic_load(&rt->q->jobs[i]->state))) {
             ob_engine_start_locked(&rt->engine, &rt->env);

@@ -50,10 +50,10 @@ static void tick(void *ctx)
 bits_hresult ob_manager_open(const char *store_dir, uint32_t flags, int start_threads,
                              bits_manager **out_manager)
 {
-    if (!out_manager || (flags & ~BITS_MANAGER_OPEN_IN_MEMORY))
+    if (!out_manager || (flags & ~(BITS_MANAGER_OPEN_IN_MEMORY | BITS_MANAGER_OPEN_SERVE)))
         return BITS_E_INVALIDARG;
     int in_memory = (flags & BITS_MANAGER_OPEN_IN_MEMORY) != 0;
-    if (in_memory && store_dir)
+    if (in_memory && (store_dir || (flags & BITS_MANAGER_OPEN_SERVE)))
         return BITS_E_INVALIDARG;
 
     char *dir = NULL;
@@ -77,6 +77,7 @@ bits_hresult ob_manager_open(const char *store_dir, uint32_t flags, int start_th
     rt->q = q;
     rt->notifier = n;
     rt->store_dir = dir;
+    rt->serve = (flags & BITS_MANAGER_OPEN_SERVE) != 0;
     q->owner = rt;
     q->owner_free = runtime_free;
     q->listener = &ob_api_listener;
