@@ -28,6 +28,7 @@ typedef struct ob_runtime {
     ob_sync *sync;
     char *store_dir;
     int serve;                    /* BITS_MANAGER_OPEN_SERVE: hold the engine */
+    int loading;                  /* the first load of the store is running */
     ob_engine_env env;
 } ob_runtime;
 

@@ -83,9 +83,12 @@ static void applied(void *ctx, bits_job *job, ob_change *ch)
      * in another process, is cleaned up by the process running the
      * transfers: it may have started a file after the other process
      * deleted the job's temporary files. */
-    int ended = ob_state_is_final(ch->to);
-    if (ended && ch->origin != OB_ORIGIN_API &&
-        (ch->origin == OB_ORIGIN_ENGINE || rt->q->owns_engine))
+    if (!ob_state_is_final(ch->to) || ch->origin == OB_ORIGIN_API)
+        return;
+    ob_queue_lock(rt->q);
+    int runs_transfers = rt->q->owns_engine;
+    ob_queue_unlock(rt->q);
+    if (ch->origin == OB_ORIGIN_ENGINE || runs_transfers)
         ob_api_finish_job(rt, job);
 }
 
@@ -111,7 +114,10 @@ void ob_api_finish_row(void *ctx, bits_job *row)
     /* At open every process finishes what a crash left; afterwards only
      * the one running the transfers (the row may be another process's
      * job in the middle of its own cleanup, which is harmless twice). */
-    if (rt->sync && !rt->q->owns_engine)
+    ob_queue_lock(rt->q);
+    int mine = rt->loading || rt->q->owns_engine;
+    ob_queue_unlock(rt->q);
+    if (!mine)
         return;
     ob_temp_delete_job(row);
     if (rt->store)

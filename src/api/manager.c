@@ -87,9 +87,11 @@ bits_hresult ob_manager_open(const char *store_dir, uint32_t flags, int start_th
     if (dir) {
         hr = ob_store_open(dir, &rt->store);
         if (hr >= 0) {
+            rt->loading = 1;
             ob_queue_change_lock(q);
             hr = ob_store_load(rt->store, q, ob_api_finish_row, rt);
             ob_queue_change_unlock(q);
+            rt->loading = 0;
             q->backend = &ob_store_backend;
             q->backend_ctx = rt->store;
         }

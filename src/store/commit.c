@@ -131,18 +131,25 @@ static int write_status(ob_store *s, bits_job *job, const ob_change *ch, int64_t
 /* The files Complete moved, as the disk now has them. */
 static int write_completed_files(ob_store *s, bits_job *job)
 {
+    uint32_t n = job->nfiles; /* appended under the change lock only */
+    unsigned char *moved = calloc(n ? n : 1, 1);
+    if (!moved)
+        return SQLITE_NOMEM;
+    ob_queue_lock(s->queue);
+    for (uint32_t i = 0; i < n; i++)
+        moved[i] = (unsigned char)job->files[i]->completed;
+    ob_queue_unlock(s->queue);
     sqlite3_stmt *st;
     int rc = ob_db_prepare(s, "UPDATE files SET completed = 1, temp_name = NULL"
                               " WHERE job_id = ? AND idx = ?", &st);
-    ob_queue_lock(s->queue);
-    for (uint32_t i = 0; rc == SQLITE_OK && i < job->nfiles; i++) {
-        if (!job->files[i]->completed)
+    for (uint32_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        if (!moved[i])
             continue;
         ob_db_bind_id(st, 1, &job->id);
         sqlite3_bind_int64(st, 2, i);
         rc = ob_db_run(st);
     }
-    ob_queue_unlock(s->queue);
+    free(moved);
     return rc;
 }
 
