@@ -331,7 +331,10 @@ static int observer_main(void)
     char *report = ts_path_join(g_dir, "observer.log");
     FILE *out = fopen(report, "w");
     sqlite3 *db;
-    if (!out || sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    int opened = out && sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK;
+    free(db_path);
+    free(report);
+    if (!opened)
         return 3;
     sqlite3_busy_timeout(db, 1000);
     int looks = 0;
@@ -344,6 +347,7 @@ static int observer_main(void)
     fprintf(out, "%d looks, %d jobs seen, %d violations\n", looks, g_nseen, g_violations);
     fclose(out);
     sqlite3_close(db);
+    free(g_seen);
     return g_violations ? 1 : 0;
 }
 

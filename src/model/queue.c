@@ -434,7 +434,8 @@ static void learn_row_locked(bits_job *job, bits_job *row)
     row->error = etmp;
     job->error_count = row->error_count;
     job->resumed_once = row->resumed_once;
-    job->modification_time = row->modification_time;
+    if (row->modification_time > job->modification_time)
+        job->modification_time = row->modification_time; /* progress moves it here only */
     job->transfer_completion_time = row->transfer_completion_time;
     job->rev = row->rev;
 }
