@@ -10,18 +10,14 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "api/api.h"
@@ -159,24 +155,13 @@ static void edit_store(const char *sql)
     sqlite3_close(h);
 }
 
-static int count_temps(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strncmp(e->d_name, ".openbits-", 10) == 0;
-    closedir(d);
-    return n;
-}
-
 /* Waits (bounded) until no temporary file is left in dl/. */
 static int temps_gone(double timeout_s)
 {
     double until = now_s() + timeout_s;
-    while (count_temps(g_dl) && now_s() < until)
+    while (ts_count_temps(g_dl) && now_s() < until)
         usleep(10000);
-    return count_temps(g_dl) == 0;
+    return ts_count_temps(g_dl) == 0;
 }
 
 static bits_file *file_at(bits_job *job, uint32_t index)
@@ -386,7 +371,7 @@ static void ended_while_starting_a_file(bits_hresult (*end)(bits_job *), bits_hr
     bits_job_release(job);
     bits_manager_close(other);
     bits_manager_close(engine);
-    assert_int_equal(count_temps(g_dl), 0);
+    assert_int_equal(ts_count_temps(g_dl), 0);
 }
 
 static void test_cancel_elsewhere_leaves_no_temp(void **unused)
@@ -455,7 +440,7 @@ static void test_failed_commit_changes_nothing(void **unused)
     } while (p.bytes_transferred == 0 && now_s() < until);
     assert_true(p.bytes_transferred > 0);
     assert_hr_equal(bits_job_suspend(job), BITS_S_OK);
-    assert_int_equal(count_temps(g_dl), 1);
+    assert_int_equal(ts_count_temps(g_dl), 1);
 
     fp_gate gates[] = {
         { .name = "store.commit.begin", .subject = job, .fail = -1 },
@@ -470,7 +455,7 @@ static void test_failed_commit_changes_nothing(void **unused)
         fp_arm(&gates[g], 0);
         assert_int_equal(state_of(job), BG_JOB_STATE_SUSPENDED);
         assert_int_equal(stored_state(&id), BG_JOB_STATE_SUSPENDED);
-        assert_int_equal(count_temps(g_dl), 1);
+        assert_int_equal(ts_count_temps(g_dl), 1);
         char *desc = NULL;
         assert_hr_equal(bits_job_get_description(job, &desc), BITS_S_OK);
         assert_string_equal(desc, "");
@@ -481,7 +466,7 @@ static void test_failed_commit_changes_nothing(void **unused)
     /* And Cancel can be done again, with its full effect. */
     assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
     assert_int_equal(state_of(job), BG_JOB_STATE_CANCELLED);
-    assert_int_equal(count_temps(g_dl), 0);
+    assert_int_equal(ts_count_temps(g_dl), 0);
     assert_int_equal(stored_state(&id), -1);
     bits_job_set_event_callback(job, NULL, NULL);
     bits_job_release(job);
@@ -775,31 +760,6 @@ static void make_script(void)
     chmod(g_script, 0700);
 }
 
-/* 1 while some process runs the hook script (its spawner may be gone). */
-static int hook_running(void)
-{
-    DIR *d = opendir("/proc");
-    int found = 0;
-    for (struct dirent *e; d && !found && (e = readdir(d));) {
-        char path[300], cmd[4096];
-        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-        int fd = open(path, O_RDONLY);
-        if (fd < 0)
-            continue;
-        ssize_t n = read(fd, cmd, sizeof cmd - 1);
-        close(fd);
-        for (ssize_t i = 0; i < n - 1; i++)
-            cmd[i] = cmd[i] ? cmd[i] : ' ';
-        if (n > 0) {
-            cmd[n] = '\0';
-            found = strstr(cmd, "notify-hook.sh") != NULL;
-        }
-    }
-    if (d)
-        closedir(d);
-    return found;
-}
-
 /* How many lines of the log are @p word. */
 static int log_count(const char *word)
 {
@@ -835,42 +795,6 @@ static bits_job *notified_job(bits_manager *m, const char *name)
     return job;
 }
 
-static pid_t start_daemon(void)
-{
-    const char *daemon = getenv("OPENBITSD");
-    if (!daemon)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        execl(daemon, daemon, "--store", g_store, (char *)NULL);
-        _exit(127);
-    }
-    /* It holds the engine lock once it is up. */
-    char *lock = ts_path_join(g_store, "engine.lock");
-    double until = now_s() + 20;
-    for (;;) {
-        int fd = open(lock, O_RDWR);
-        int held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0;
-        if (fd >= 0)
-            close(fd);
-        if (held || now_s() > until)
-            break;
-        usleep(10000);
-    }
-    free(lock);
-    return pid;
-}
-
-static void stop_daemon(pid_t pid)
-{
-    int status;
-    kill(pid, SIGTERM);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 static void heard_event(const bits_event *ev, void *data)
 {
     if (ev->kind == BITS_EVENT_JOB_TRANSFERRED)
@@ -888,7 +812,7 @@ static void test_notify_program_under_openbitsd(void **unused)
         skip();
     make_script();
     assert_int_equal(mkdir(g_store, 0700), 0);
-    pid_t daemon = start_daemon();
+    int daemon = ts_start_openbitsd(g_store, NULL);
     bits_manager *client = open_full();
     bits_job *listened = notified_job(client, "listened");
     atomic_int heard_it = 0;
@@ -909,9 +833,9 @@ static void test_notify_program_under_openbitsd(void **unused)
     bits_job_release(plain);
     bits_job_release(listened);
     bits_manager_close(client);
-    stop_daemon(daemon);
+    ts_stop_openbitsd(daemon);
     until = now_s() + 10;
-    while (hook_running() && now_s() < until)
+    while (ts_process_running("notify-hook.sh", g_dir) && now_s() < until)
         usleep(10000);
     assert_int_equal(log_count("plain"), 1);
     assert_int_equal(log_count("listened"), 0);
@@ -942,7 +866,7 @@ static void test_notify_program_once_among_watchers(void **unused)
     bits_manager_close(b);
     bits_manager_close(a);
     double until = now_s() + 10;
-    while (hook_running() && now_s() < until)
+    while (ts_process_running("notify-hook.sh", g_dir) && now_s() < until)
         usleep(10000);
     assert_int_equal(log_count("once"), 1);
     free(g_log);

@@ -7,7 +7,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dirent.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
@@ -418,17 +417,6 @@ static void test_file_rows_are_stored_with_the_state(void **unused)
 }
 
 /* Entries of @p dir whose name starts with ".openbits-". */
-static int count_temps(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strncmp(e->d_name, ".openbits-", 10) == 0;
-    closedir(d);
-    return n;
-}
-
 /* A temporary file whose name never reached the store (the process died
  * before the engine's next commit) is not left behind: its name comes
  * from the job and the file, so the next attempt takes it over (emptied,
@@ -457,7 +445,7 @@ static void test_unrecorded_temp_is_not_left_behind(void **unused)
         assert_hr_equal(bits_job_suspend(job), BITS_S_OK); /* stays put when reopened */
         bits_job_release(job);
         bits_manager_close(m);
-        assert_int_equal(count_temps(g_dir), 1);
+        assert_int_equal(ts_count_temps(g_dir), 1);
         edit_store("UPDATE files SET temp_name = NULL, bytes_transferred = 0"); /* as if never stored */
 
         m = open_store();
@@ -472,7 +460,7 @@ static void test_unrecorded_temp_is_not_left_behind(void **unused)
             assert_true(ts_files_equal(src, d));
             unlink(d);
         }
-        assert_int_equal(count_temps(g_dir), 0);
+        assert_int_equal(ts_count_temps(g_dir), 0);
         bits_job_release(job);
         bits_manager_close(m);
     }
@@ -879,8 +867,7 @@ static void test_inactive_jobs_are_cancelled(void **unused)
 static void test_daemon_finishes_jobs_of_departed_programs(void **unused)
 {
     (void)unused;
-    const char *daemon = getenv("OPENBITSD");
-    if (!daemon)
+    if (!getenv("OPENBITSD"))
         skip();
     ts_server srv;
     char *src, *d, *url;
@@ -889,13 +876,7 @@ static void test_daemon_finishes_jobs_of_departed_programs(void **unused)
     /* The daemon opens the store first and holds its engine. */
     bits_manager *m = open_store();
     bits_manager_close(m);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        execl(daemon, daemon, "--store", g_store, (char *)NULL);
-        _exit(127);
-    }
-    usleep(500000);
+    int pid = ts_start_openbitsd(g_store, NULL);
 
     m = open_store();
     bits_job *job;
@@ -928,11 +909,7 @@ static void test_daemon_finishes_jobs_of_departed_programs(void **unused)
     kill(pid, SIGHUP); /* reopens the store and keeps serving */
     usleep(300000);
     assert_int_equal(waitpid(pid, NULL, WNOHANG), 0);
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    ts_stop_openbitsd(pid);
     unserve(&srv, src, d, url);
 }
 

@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -351,36 +350,6 @@ static int observer_main(void)
     return g_violations ? 1 : 0;
 }
 
-/* ---- the daemon ----------------------------------------------------------------- */
-
-static pid_t start_daemon(const char *daemon)
-{
-    char *log = ts_path_join(g_dir, "daemon.log");
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(fd, 2);
-        dup2(fd, 1);
-        execl(daemon, daemon, "--store", g_store, (char *)NULL);
-        _exit(127);
-    }
-    free(log);
-    char *lock = ts_path_join(g_store, "engine.lock");
-    double until = now_s() + 30;
-    for (;;) {
-        int fd = open(lock, O_RDWR);
-        int held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0;
-        if (fd >= 0)
-            close(fd);
-        if (held)
-            break;
-        assert_true(now_s() < until);
-        usleep(10000);
-    }
-    free(lock);
-    return pid;
-}
-
 /* ---- checks ------------------------------------------------------------------------ */
 
 static char *read_all(const char *path)
@@ -404,30 +373,6 @@ static int count_in(const char *text, const char *needle)
     for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle))
         n++;
     return n;
-}
-
-static int hook_running(void)
-{
-    DIR *d = opendir("/proc");
-    int found = 0;
-    for (struct dirent *e; d && !found && (e = readdir(d));) {
-        char path[300], cmd[4096];
-        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-        int fd = open(path, O_RDONLY);
-        if (fd < 0)
-            continue;
-        ssize_t n = read(fd, cmd, sizeof cmd - 1);
-        close(fd);
-        for (ssize_t i = 0; i < n - 1; i++)
-            cmd[i] = cmd[i] ? cmd[i] : ' ';
-        if (n > 0) {
-            cmd[n] = '\0';
-            found = strstr(cmd, "notify-hook.sh") != NULL && strstr(cmd, g_dir) != NULL;
-        }
-    }
-    if (d)
-        closedir(d);
-    return found;
 }
 
 /* Checks one destination directory: no temporary file, every file equal
@@ -578,8 +523,7 @@ static void check_daemon_log(void)
 static void test_three_processes_and_openbitsd(void **unused)
 {
     (void)unused;
-    const char *daemon = getenv("OPENBITSD");
-    if (!daemon)
+    if (!getenv("OPENBITSD"))
         skip();
     const char *env = getenv("OPENBITS_STRESS_SECONDS");
     double seconds = env ? atof(env) : 20;
@@ -620,7 +564,9 @@ static void test_three_processes_and_openbitsd(void **unused)
         }
     }
 
-    pid_t dpid = start_daemon(daemon);
+    char *daemon_log = ts_path_join(g_dir, "daemon.log");
+    int dpid = ts_start_openbitsd(g_store, daemon_log);
+    free(daemon_log);
     pid_t observer = fork();
     if (observer == 0)
         _exit(observer_main());
@@ -658,8 +604,8 @@ static void test_three_processes_and_openbitsd(void **unused)
     check_created_jobs();
     end_every_job();
 
-    int status;
     kill(dpid, SIGTERM);
+    int status;
     assert_int_equal(waitpid(dpid, &status, 0), dpid);
     check_daemon_log();
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -674,7 +620,7 @@ static void test_three_processes_and_openbitsd(void **unused)
     free(report_path);
 
     double until = now_s() + 20;
-    while (hook_running() && now_s() < until)
+    while (ts_process_running("notify-hook.sh", g_dir) && now_s() < until)
         usleep(10000);
     int files = 0;
     for (int w = 0; w < WORKERS; w++) {

@@ -4,10 +4,15 @@
 #endif
 #include "test_support.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,4 +105,83 @@ uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s)
 void wait_state(bits_job *job, uint32_t state, double timeout_s)
 {
     assert_int_equal(wait_for(job, 1u << state, timeout_s), state);
+}
+
+int ts_count_temps(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strncmp(e->d_name, ".openbits-", 10) == 0;
+    closedir(d);
+    return n;
+}
+
+int ts_process_running(const char *needle, const char *also)
+{
+    DIR *d = opendir("/proc");
+    int found = 0;
+    for (struct dirent *e; d && !found && (e = readdir(d));) {
+        char path[300], cmd[4096];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, cmd, sizeof cmd - 1);
+        close(fd);
+        if (n <= 0)
+            continue; /* a zombie, or a kernel thread */
+        for (ssize_t i = 0; i < n - 1; i++)
+            cmd[i] = cmd[i] ? cmd[i] : ' ';
+        cmd[n] = '\0';
+        found = strstr(cmd, needle) && (!also || strstr(cmd, also));
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+int ts_start_openbitsd(const char *store, const char *log)
+{
+    const char *daemon = getenv("OPENBITSD");
+    if (!daemon)
+        return -1;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (log) {
+            int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        execl(daemon, daemon, "--store", store, (char *)NULL);
+        _exit(127);
+    }
+    char *lock = ts_path_join(store, "engine.lock");
+    double until = now_s() + 30;
+    for (;;) {
+        int fd = open(lock, O_RDWR | O_CLOEXEC);
+        int held = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0;
+        if (fd >= 0)
+            close(fd);
+        if (held)
+            break;
+        if (waitpid(pid, NULL, WNOHANG) == pid)
+            fail_msg("openbitsd exited before it served %s", store);
+        if (now_s() > until)
+            fail_msg("openbitsd did not take %s within 30 s", lock);
+        usleep(5000);
+    }
+    free(lock);
+    return pid;
+}
+
+void ts_stop_openbitsd(int pid)
+{
+    int status = 0;
+    kill(pid, SIGTERM);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }

@@ -38,6 +38,22 @@ uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s);
 void wait_state(bits_job *job, uint32_t state, double timeout_s);
 
 /* Asserts that two bits_hresult values are equal, printing both names. */
+/* How many ".openbits-*" temporary files are in @p dir. */
+int ts_count_temps(const char *dir);
+
+/* 1 while some process runs whose command line contains @p needle and
+ * @p also (NULL: anything); for programs whose spawner may be gone. */
+int ts_process_running(const char *needle, const char *also);
+
+/* Starts openbitsd ($OPENBITSD) serving @p store, its standard output and
+ * error to the file @p log (NULL: inherited), and waits until it holds the
+ * store's engine lock (it does from its start). Returns its pid, or -1
+ * when $OPENBITSD is not set. */
+int ts_start_openbitsd(const char *store, const char *log);
+
+/* Stops it with SIGTERM and asserts it exited with status 0. */
+void ts_stop_openbitsd(int pid);
+
 #define assert_hr_equal(actual, expected) \
     ts_assert_hr_equal((actual), (expected), #actual, __FILE__, __LINE__)
 void ts_assert_hr_equal(int32_t actual, int32_t expected, const char *expr, const char *file,
