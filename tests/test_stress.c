@@ -420,85 +420,103 @@ static void end_every_job(void)
     bits_manager_close(m);
 }
 
-/* Every job a worker logged is in the store, or has a tombstone. */
-static void check_created_jobs(void)
+/* Calls @p fn for each job a worker logged as created (GUID text, whether
+ * it has a notify program). */
+static void each_created(void (*fn)(const char *gid, int notify, void *ctx), void *ctx)
 {
-    char *db_path = ts_path_join(g_store, "openbits.db");
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 10000);
-    int checked = 0;
     for (int w = 0; w < WORKERS; w++) {
         char name[32];
         snprintf(name, sizeof name, "worker%d.log", w);
         char *path = ts_path_join(g_dir, name);
         char *text = read_all(path);
-        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
             char gid[64];
             int notify;
-            if (sscanf(line, "created %63s %d", gid, &notify) != 2)
-                continue;
-            bits_guid id;
-            assert_hr_equal(bits_guid_from_string(gid, &id), BITS_S_OK);
-            sqlite3_stmt *st;
-            sqlite3_prepare_v2(db,
-                               "SELECT (SELECT count(*) FROM jobs WHERE id = ?1)"
-                               " + (SELECT count(*) FROM tombstones WHERE id = ?1)",
-                               -1, &st, NULL);
-            sqlite3_bind_blob(st, 1, id.bytes, 16, SQLITE_TRANSIENT);
-            assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-            if (sqlite3_column_int(st, 0) != 1)
-                fail_msg("job %s: %d rows and tombstones, expected 1", gid,
-                         sqlite3_column_int(st, 0));
-            sqlite3_finalize(st);
-            checked++;
+            if (sscanf(line, "created %63s %d", gid, &notify) == 2)
+                fn(gid, notify, ctx);
         }
         free(text);
         free(path);
     }
-    sqlite3_close(db);
+}
+
+typedef struct found_ctx {
+    sqlite3 *db;
+    int checked;
+} found_ctx;
+
+static void check_found(const char *gid, int notify, void *data)
+{
+    (void)notify;
+    found_ctx *c = data;
+    bits_guid id;
+    assert_hr_equal(bits_guid_from_string(gid, &id), BITS_S_OK);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(c->db,
+                       "SELECT (SELECT count(*) FROM jobs WHERE id = ?1)"
+                       " + (SELECT count(*) FROM tombstones WHERE id = ?1)",
+                       -1, &st, NULL);
+    sqlite3_bind_blob(st, 1, id.bytes, 16, SQLITE_TRANSIENT);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    if (sqlite3_column_int(st, 0) != 1)
+        fail_msg("job %s: %d rows and tombstones, expected 1", gid, sqlite3_column_int(st, 0));
+    sqlite3_finalize(st);
+    c->checked++;
+}
+
+/* Every job a worker logged is in the store, or has a tombstone. */
+static void check_created_jobs(void)
+{
+    char *db_path = ts_path_join(g_store, "openbits.db");
+    found_ctx c = { 0 };
+    assert_int_equal(sqlite3_open(db_path, &c.db), SQLITE_OK);
+    sqlite3_busy_timeout(c.db, 10000);
+    each_created(check_found, &c);
+    sqlite3_close(c.db);
     free(db_path);
-    print_message("stress: %d jobs created by workers, each found or ended\n", checked);
+    print_message("stress: %d jobs created by workers, each found or ended\n", c.checked);
+}
+
+typedef struct notify_ctx {
+    const char *daemon_log;
+    const char *runs;
+    int programs, total_runs;
+} notify_ctx;
+
+static void check_notified(const char *gid, int notify, void *data)
+{
+    notify_ctx *c = data;
+    if (!notify)
+        return;
+    char needle[128];
+    snprintf(needle, sizeof needle, "job %s ", gid);
+    int transferred = 0;
+    for (const char *p = c->daemon_log; (p = strstr(p, needle)); p++) {
+        const char *eol = strchr(p, '\n');
+        const char *hit = strstr(p, ": TRANSFERRED");
+        transferred += hit && (!eol || hit < eol);
+    }
+    snprintf(needle, sizeof needle, "%s\n", gid);
+    int ran = count_in(c->runs, needle);
+    if (ran != transferred)
+        fail_msg("job %s: notify program ran %d times, openbitsd logged %d TRANSFERRED", gid, ran,
+                 transferred);
+    c->programs++;
+    c->total_runs += ran;
 }
 
 /* Each logged job with a program: its runs equal openbitsd's TRANSFERRED
- * lines for it; no job's program ran more often than that. */
+ * lines for it. */
 static void check_notify_programs(void)
 {
     char *daemon_log_path = ts_path_join(g_dir, "daemon.log");
     char *daemon_log = read_all(daemon_log_path);
     char *runs = read_all(g_log);
-    int programs = 0, total_runs = 0;
-    for (int w = 0; w < WORKERS; w++) {
-        char name[32];
-        snprintf(name, sizeof name, "worker%d.log", w);
-        char *path = ts_path_join(g_dir, name);
-        char *text = read_all(path);
-        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-            char gid[64], needle[128];
-            int notify;
-            if (sscanf(line, "created %63s %d", gid, &notify) != 2 || !notify)
-                continue;
-            snprintf(needle, sizeof needle, "job %s ", gid);
-            int transferred = 0;
-            for (const char *p = daemon_log; (p = strstr(p, needle)); p++) {
-                const char *eol = strchr(p, '\n');
-                const char *hit = strstr(p, ": TRANSFERRED");
-                transferred += hit && (!eol || hit < eol);
-            }
-            snprintf(needle, sizeof needle, "%s\n", gid);
-            int ran = count_in(runs, needle);
-            if (ran != transferred)
-                fail_msg("job %s: notify program ran %d times, openbitsd logged %d TRANSFERRED",
-                         gid, ran, transferred);
-            programs++;
-            total_runs += ran;
-        }
-        free(text);
-        free(path);
-    }
+    notify_ctx c = { daemon_log, runs, 0, 0 };
+    each_created(check_notified, &c);
     print_message("stress: %d jobs with a notify program, %d runs, each once per event\n",
-                  programs, total_runs);
+                  c.programs, c.total_runs);
     free(runs);
     free(daemon_log);
     free(daemon_log_path);

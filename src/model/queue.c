@@ -440,6 +440,20 @@ static void learn_row_locked(bits_job *job, bits_job *row)
     job->rev = row->rev;
 }
 
+/* Ends a change learned from the store (caller holds the lock and a
+ * reference): announced when the state moved, or, with @p modified, when
+ * anything else of the job changed; then the lock and the reference go. */
+static void end_learned_locked(ob_queue *q, bits_job *job, ob_change *ch, int modified)
+{
+    if (ch->moved || modified)
+        announce_locked(q, job, ch);
+    ob_queue_unlock(q);
+    if (ch->moved)
+        announce(q, job, ch);
+    ob_change_free(ch);
+    ob_job_unref(job);
+}
+
 int ob_queue_adopt(ob_queue *q, bits_job *row)
 {
     uint32_t state = atomic_load(&row->state);
@@ -458,14 +472,8 @@ int ob_queue_adopt(ob_queue *q, bits_job *row)
     int files = ob_queue_learn_files_locked(q, job, row);
     int newer = row->rev > job->rev;
     learn_row_locked(job, row);
-    int moved = apply_locked(q, job, &ch);
-    if (moved || files || newer)
-        announce_locked(q, job, &ch);
-    ob_queue_unlock(q);
-    if (moved)
-        announce(q, job, &ch);
-    ob_change_free(&ch);
-    ob_job_unref(job);
+    apply_locked(q, job, &ch);
+    end_learned_locked(q, job, &ch, files || newer);
     return 0;
 }
 
@@ -480,14 +488,8 @@ void ob_queue_adopt_final(ob_queue *q, const uint8_t id[16], uint32_t final_stat
     ob_job_ref(job);
     ob_change ch;
     /* The tombstone ends every count: nothing comes after it. */
-    int moved = learn_state_locked(q, job, final_state, UINT64_MAX, &ch);
-    if (moved)
-        announce_locked(q, job, &ch);
-    ob_queue_unlock(q);
-    if (moved)
-        announce(q, job, &ch);
-    ob_change_free(&ch);
-    ob_job_unref(job);
+    learn_state_locked(q, job, final_state, UINT64_MAX, &ch);
+    end_learned_locked(q, job, &ch, 0);
 }
 
 /* ---- limits ------------------------------------------------------------------------ */
