@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -648,6 +649,11 @@ static void test_state_changes_are_counted(void **unused)
     add_served(ja, "n.bin", 100);
     bits_manager *b = open_stale();
     bits_job *jb = job_in(b, &id);
+    /* No engine may take the queued job on: this test holds the lock. */
+    char *lock_path = ts_path_join(g_store, "engine.lock");
+    int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    assert_int_equal(flock(lock, LOCK_EX | LOCK_NB), 0);
+    free(lock_path);
     assert_hr_equal(bits_job_suspend(ja), BITS_S_OK); /* SUSPENDED already: no change */
     assert_int_equal(db_int("SELECT state_seq FROM jobs WHERE id = ?1", &id, -1), 0);
     assert_hr_equal(bits_job_resume(ja), BITS_S_OK);   /* -> QUEUED */
@@ -664,6 +670,7 @@ static void test_state_changes_are_counted(void **unused)
     bits_job_release(jb);
     bits_manager_close(b);
     bits_manager_close(a);
+    close(lock);
 }
 
 /* A store made by openbits 1.0 (schema v1) opens: its jobs are there, and
