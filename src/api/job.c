@@ -69,7 +69,7 @@ BITS_API bits_hresult bits_job_add_file_set(bits_job *job, uint32_t count,
     if (!job || !files || count == 0)
         return BITS_E_INVALIDARG;
     /* Validate everything first, outside any lock: it touches the disk. */
-    ob_local_parent_cache parents = { "" };
+    ob_local_parent_cache parents = { "", 0 };
     for (uint32_t i = 0; i < count; i++) {
         bits_hresult hr = ob_validate_remote_name(files[i].remote_name);
         if (hr >= 0)

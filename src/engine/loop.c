@@ -25,6 +25,7 @@
 #include "engine/plan.h"
 #include "engine/transfer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,11 @@
  * again, and progress is at most CHECKPOINT_US + 50 ms old. */
 #define BATCH_MAX_US 50000LL
 #define RESUME_MAX 64
+/* A file that restarts from byte 0 this often in one attempt without
+ * ever finishing (a server whose Content-Range never matches, whose
+ * content changes on every request...) fails the attempt instead of
+ * looping: a transient error, so the retry delay applies. */
+#define MAX_RESTARTS 3
 
 struct ob_engine {
     ob_queue *q;
@@ -265,6 +271,7 @@ static void finish_transfer_locked(ob_engine *e, ob_transfer *t, int64_t now)
         plan_connected_locked(e, job);
     switch (t->outcome) {
     case OB_OUTCOME_DONE:
+        file->restarts = 0;
         /* The bytes reach the disk before the store says they are there. */
         if (fdatasync(t->fd) == 0)
             file->saved_bytes = file->bytes_transferred;
@@ -278,6 +285,16 @@ static void finish_transfer_locked(ob_engine *e, ob_transfer *t, int64_t now)
     case OB_OUTCOME_RESTART:
         ob_temp_reset(file, t->fd);
         note_file_locked(e, file, now);
+        if (++file->restarts > MAX_RESTARTS) {
+            static const ob_failure loop = { BG_E_INVALID_SERVER_RESPONSE,
+                                             BG_ERROR_CONTEXT_REMOTE_FILE, 1 };
+            char detail[160];
+            snprintf(detail, sizeof detail,
+                     "The server's answers did not continue the file %u times in a row"
+                     " (wrong Content-Range, changed content or size).",
+                     file->restarts);
+            plan_failure_locked(e, job, &loop, (int32_t)file->index, detail, 0, -1, NULL);
+        }
         break;
     case OB_OUTCOME_FAILED:
         plan_failure_locked(e, job, &t->fail, (int32_t)file->index, t->detail,

@@ -39,6 +39,18 @@ static void record_validators_locked(ob_transfer *t)
     f->last_modified = ob_last_modified_usable_for_range(lm) ? strdup(lm) : NULL;
 }
 
+/* 1 when the response carries a validator other than the one recorded
+ * when the file started: it is another version of the file. */
+static int validator_changed_locked(ob_transfer *t)
+{
+    const bits_file *f = t->file;
+    const char *etag = ob_response_header(t, "ETag");
+    const char *lm = ob_response_header(t, "Last-Modified");
+    if (f->etag)
+        return etag && strcmp(etag, f->etag) != 0;
+    return lm && f->last_modified && strcmp(lm, f->last_modified) != 0;
+}
+
 static void check_partial_locked(ob_transfer *t)
 {
     bits_file *f = t->file;
@@ -47,6 +59,11 @@ static void check_partial_locked(ob_transfer *t)
     if (!cr || ob_parse_content_range(cr, &first, &last, &total) != 0 ||
         (uint64_t)first != t->offset) {
         t->outcome = OB_OUTCOME_RESTART; /* not the bytes we asked for */
+        return;
+    }
+    if (validator_changed_locked(t)) {
+        /* The range of another version (If-Range ignored): never mixed in. */
+        t->outcome = OB_OUTCOME_RESTART;
         return;
     }
     if (total < 0 && f->bytes_total == BG_SIZE_UNKNOWN) {
@@ -59,18 +76,6 @@ static void check_partial_locked(ob_transfer *t)
     }
     if (total >= 0)
         f->bytes_total = (uint64_t)total;
-}
-
-/* 1 when the response carries a validator other than the one recorded
- * when the file started: it is another version of the file. */
-static int validator_changed_locked(ob_transfer *t)
-{
-    const bits_file *f = t->file;
-    const char *etag = ob_response_header(t, "ETag");
-    const char *lm = ob_response_header(t, "Last-Modified");
-    if (f->etag)
-        return etag && strcmp(etag, f->etag) != 0;
-    return lm && f->last_modified && strcmp(lm, f->last_modified) != 0;
 }
 
 static void check_full_locked(ob_transfer *t)

@@ -112,7 +112,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-static const ob_failure oversized_headers = { BITS_E_WINHTTP_INVALID_SERVER_RESPONSE,
+static const ob_failure invalid_response = { BITS_E_WINHTTP_INVALID_SERVER_RESPONSE,
                                               BG_ERROR_CONTEXT_REMOTE_FILE, 1 };
 
 static size_t on_header(char *buffer, size_t size, size_t nitems, void *userdata)
@@ -123,7 +123,7 @@ static size_t on_header(char *buffer, size_t size, size_t nitems, void *userdata
     t->last_activity = ob_mono_us();
     t->header_bytes += n;
     if (t->header_bytes > MAX_RESPONSE_HEADER_BYTES) {
-        ob_transfer_fail(t, oversized_headers, "The server sent too many response headers.");
+        ob_transfer_fail(t, invalid_response, "The server sent too many response headers.");
         return 0; /* aborts the request */
     }
     return n;
@@ -255,15 +255,24 @@ static void settle_result_locked(ob_transfer *t, CURLcode result)
         settle_success_locked(t);
         return;
     }
-    /* libcurl before 8.6 reports one header line over its 100 KiB limit as
-     * out of memory, with no message: failing so in the middle of the
-     * headers is the server's fault, not ours. */
-    int too_large = result == CURLE_OUT_OF_MEMORY && t->header_bytes > 0 && !t->checked;
+    /* libcurl before 8.6 reports one header line over its 100 KiB limit,
+     * the status line included, as out of memory, with no message: failing
+     * so before the response was judged is the server's fault, not ours. */
+    int too_large = result == CURLE_OUT_OF_MEMORY && !t->checked && !t->is_file_protocol;
 #if LIBCURL_VERSION_NUM >= 0x080600
     too_large = too_large || result == CURLE_TOO_LARGE;
 #endif
     if (too_large) {
-        ob_transfer_fail(t, oversized_headers, "A response header was too large.");
+        ob_transfer_fail(t, invalid_response, "A response header or the status line was too large.");
+        return;
+    }
+    long status = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    if (result == CURLE_UNSUPPORTED_PROTOCOL && !t->is_file_protocol &&
+        (status < 300 || status > 399)) {
+        /* Not a redirect to a refused scheme: libcurl says so of a reply
+         * without a status line (HTTP/0.9), which it does not accept. */
+        ob_transfer_fail(t, invalid_response, "The server's reply had no HTTP status line.");
         return;
     }
     ob_failure f = ob_classify_curl_code(result, t->is_file_protocol);

@@ -21,6 +21,7 @@
 #include "util/classify.h"
 #include "util/guid.h"
 #include "util/strings.h"
+#include "util/validate.h"
 
 /* The mode a new file of this process gets (0666 & ~umask). umask() is
  * not thread-safe to read, /proc/self/status is (Linux >= 4.7). */
@@ -51,6 +52,10 @@ static mode_t default_file_mode(void)
  * not ours, see create_temp) 64 random bits go before ".tmp". */
 static int make_temp_name(const bits_file *file, int salt, char *out, size_t size)
 {
+    /* 10 + 32 + 1 + 10 + 17 + 4 bytes at most: within OB_TEMP_BASE_MAX. */
+    _Static_assert(sizeof ".openbits-" - 1 + 32 + 1 + 10 + 17 + sizeof ".tmp" - 1 <=
+                       OB_TEMP_BASE_MAX,
+                   "a temporary name longer than validation allows for");
     char id[33];
     ob_guid_hex(&file->job->id, id);
     uint64_t rnd = 0;

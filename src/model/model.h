@@ -179,6 +179,7 @@ struct bits_file {
     int completed;                /* moved to local_name by Complete */
     int active;                   /* a transfer of this file is running */
     int store_pending;            /* its row waits in the engine's batch */
+    uint32_t restarts;            /* restarts from byte 0 in this attempt, none done */
     /* What identified the remote content when the file started, so a
      * resume is only attempted against the same content (If-Range). */
     char *etag;                   /* strong ETag, or NULL */

@@ -44,8 +44,12 @@ void ob_sched_note_transition(bits_job *job, uint32_t from, uint32_t to)
     }
     if (!is_running(from) && is_running(to))
         s->active_since = now;
-    if (to == BG_JOB_STATE_CONNECTING && from == BG_JOB_STATE_QUEUED)
+    if (to == BG_JOB_STATE_CONNECTING && from == BG_JOB_STATE_QUEUED) {
         s->slice_start = now;
+        /* A new attempt: each file may restart a few times again. */
+        for (uint32_t i = 0; i < job->nfiles; i++)
+            job->files[i]->restarts = 0;
+    }
     if (to == BG_JOB_STATE_QUEUED && job->queue)
         s->queued_seq = ++job->queue->queue_seq;
     if (to == BG_JOB_STATE_TRANSIENT_ERROR) {

@@ -23,6 +23,8 @@
 
 bits_hresult ob_db_hr(int rc)
 {
+    if (rc == SQLITE_IOERR_SHORT_READ)
+        return BG_E_DATABASE_CORRUPT; /* the file ends before a page it lists */
     switch (rc & 0xFF) {
     case SQLITE_OK:
     case SQLITE_DONE:

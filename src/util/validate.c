@@ -146,23 +146,38 @@ bits_hresult ob_validate_local_name_cached(const char *local, ob_local_parent_ca
         if (*p < 0x20 || *p == 0x7F)
             return BITS_E_INVALIDARG;
     }
-    struct stat st;
-    if (stat(local, &st) == 0 && S_ISDIR(st.st_mode))
-        return BITS_E_INVALIDARG;
-
     char parent[PATH_MAX];
     const char *slash = strrchr(local, '/');
     size_t plen = slash == local ? 1 : (size_t)(slash - local);
+    size_t base_len = len - (size_t)(slash - local) - 1;
+    /* The temporary file lives in the same directory: its path must fit. */
+    if (plen + 1 + OB_TEMP_BASE_MAX >= PATH_MAX)
+        return BITS_E_INVALIDARG;
+    struct stat st;
+    if (stat(local, &st) == 0 && S_ISDIR(st.st_mode))
+        return BITS_E_INVALIDARG;
     memcpy(parent, local, plen);
     parent[plen] = '\0';
-    if (cache && strcmp(cache->parent, parent) == 0)
-        return BITS_S_OK;
-    if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
-        return BITS_E_PATH_NOT_FOUND;
-    if (access(parent, W_OK | X_OK) != 0)
-        return errno == ENOENT ? BITS_E_PATH_NOT_FOUND : BITS_E_ACCESSDENIED;
-    if (cache)
-        memcpy(cache->parent, parent, plen + 1);
+    long name_max;
+    if (cache && strcmp(cache->parent, parent) == 0) {
+        name_max = cache->name_max;
+    } else {
+        if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
+            return BITS_E_PATH_NOT_FOUND;
+        if (access(parent, W_OK | X_OK) != 0)
+            return errno == ENOENT ? BITS_E_PATH_NOT_FOUND : BITS_E_ACCESSDENIED;
+        name_max = pathconf(parent, _PC_NAME_MAX);
+        if (name_max <= 0)
+            name_max = NAME_MAX;
+        if (cache) {
+            memcpy(cache->parent, parent, plen + 1);
+            cache->name_max = name_max;
+        }
+    }
+    /* Accepted here, a longer last component would download in full and
+     * then fail every Complete. */
+    if ((long)base_len > name_max)
+        return BITS_E_INVALIDARG;
     return BITS_S_OK;
 }
 

@@ -35,11 +35,17 @@ bits_hresult ob_validate_remote_name(const char *remote);
 /* 1 when @p remote is a file:// URL or an absolute path (a local copy). */
 int ob_remote_is_local(const char *remote);
 
-/* A local name: absolute, at most PATH_MAX bytes, valid UTF-8, not ending
- * in '/', no "." or ".." component, not an existing directory
- * (BITS_E_INVALIDARG); parent directory exists (else
- * BITS_E_PATH_NOT_FOUND) and is a writable directory (else
- * BITS_E_ACCESSDENIED). Touches the file system (stat, access). */
+/* The longest name of a temporary file next to a destination
+ * (".openbits-<32 hex>-<index>[-<16 hex>].tmp", fs/temp.c): a local name
+ * must leave room for it in its directory. */
+#define OB_TEMP_BASE_MAX 80u
+
+/* A local name: absolute, at most PATH_MAX bytes (its directory with a
+ * temporary file's name, too), valid UTF-8, not ending in '/', no "." or
+ * ".." component, its last component within the file system's NAME_MAX,
+ * not an existing directory (BITS_E_INVALIDARG); parent directory exists
+ * (else BITS_E_PATH_NOT_FOUND) and is a writable directory (else
+ * BITS_E_ACCESSDENIED). Touches the file system (stat, access, pathconf). */
 bits_hresult ob_validate_local_name(const char *local);
 
 /* The same, for many names in a row: the parent directory found good by
@@ -47,6 +53,7 @@ bits_hresult ob_validate_local_name(const char *local);
  * checks it once). Start with parent[0] = '\0'. */
 typedef struct {
     char parent[PATH_MAX];
+    long name_max;                /* NAME_MAX of that directory's file system */
 } ob_local_parent_cache;
 bits_hresult ob_validate_local_name_cached(const char *local, ob_local_parent_cache *cache);
 
