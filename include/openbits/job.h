@@ -13,6 +13,14 @@
  *   returns BG_E_INVALID_STATE once the job is ACKNOWLEDGED or CANCELLED,
  *   or once its manager is closed. Getters keep answering, with the last
  *   known values.
+ * - A mutator of a job in a store is decided against the store as it is
+ *   when the change is written: it returns BG_E_INVALID_STATE when
+ *   another process completed or cancelled the job meanwhile (the handle
+ *   then says ACKNOWLEDGED or CANCELLED), and the state table's answer for
+ *   the job's stored state otherwise. It is committed before it returns;
+ *   when another process holds the store's database locked for more than
+ *   10 s it returns BITS_E_BUSY and changes nothing. Getters answer from
+ *   memory and never wait for the store.
  * - Strings are UTF-8; invalid UTF-8 is BITS_E_INVALIDARG. Length limits
  *   count Unicode code points. A string returned through an out-pointer
  *   is a new copy: free it with bits_free().
@@ -71,12 +79,18 @@ BITS_API bits_hresult bits_job_get_owner(bits_job *job, char **out_owner);
  *        absolute local path (a local copy); at most 2,200 code points. A
  *        local source is only checked when it transfers.
  * @param local_name absolute path of the destination; its parent directory
- *        must exist and be writable. At most PATH_MAX bytes.
+ *        must exist and be writable. At most PATH_MAX bytes; its last
+ *        component within the file system's NAME_MAX; its directory short
+ *        enough for a temporary file's name (80 bytes) within PATH_MAX.
  * @return BITS_S_OK; BITS_E_INVALIDARG (NULL, relative or malformed local
- *         path, directory as local name, malformed or unsupported remote
- *         name, remote name too long); BITS_E_PATH_NOT_FOUND (parent
- *         directory missing); BITS_E_ACCESSDENIED (parent not writable);
- *         BG_E_TOO_MANY_FILES_IN_JOB; BG_E_INVALID_STATE.
+ *         path, a name past those limits, directory as local name,
+ *         malformed or unsupported remote name, remote name too long);
+ *         BITS_E_PATH_NOT_FOUND (parent directory missing);
+ *         BITS_E_ACCESSDENIED (parent not writable);
+ *         BG_E_TOO_MANY_FILES_IN_JOB (the store's limit, counting files
+ *         other processes added); BG_E_INVALID_STATE (final job, also one
+ *         another process completed or cancelled); BITS_E_BUSY (the store
+ *         stayed locked by another process).
  *         In TRANSFERRED the file is added and waits for the next Resume.
  */
 BITS_API bits_hresult bits_job_add_file(bits_job *job, const char *remote_url,
