@@ -387,6 +387,42 @@ static void test_complete_elsewhere_leaves_no_temp(void **unused)
     ended_while_starting_a_file(bits_job_complete, BG_S_PARTIAL_COMPLETE);
 }
 
+/* The engine of a process that does not sync (as one whose sync has not
+ * looked yet, or one that is closing) starts a file of a job another
+ * process cancelled meanwhile: the file's row, written with the engine's
+ * next batch, finds the job gone, and the process cleans up at once
+ * instead of transferring (and keeping a temporary file) for a job that
+ * no longer exists. */
+static void test_engine_learns_end_from_its_file_rows(void **unused)
+{
+    (void)unused;
+    bits_manager *engine = open_stale(); /* no sync: only its engine can learn */
+    bits_guid id;
+    bits_job *job = new_job(engine, "unsynced", &id);
+    add_served(job, "small.bin", 3000);
+    add_served(job, "long.bin", 2000000);
+    ts_server_config(&g_srv, "{\"path\": \"/long.bin\", \"rate\": 100000}");
+    bits_manager *other = open_stale();
+    bits_job *other_view = job_in(other, &id);
+    bits_file *second = file_at(job, 1);
+    fp_gate gates[] = { { .name = "engine.file_starting", .subject = second, .hold = 1,
+                          .armed = 1 } };
+    fp_install(gates, 1);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    fp_wait_hits(&gates[0], 1, 30);
+    assert_hr_equal(bits_job_cancel(other_view), BITS_S_OK);
+    fp_open(&gates[0]);
+    /* Twenty seconds of transfer were left: learning takes one batch. */
+    wait_state(job, BG_JOB_STATE_CANCELLED, 10);
+    assert_true(temps_gone(10));
+    fp_uninstall();
+    bits_file_release(second);
+    bits_job_release(other_view);
+    bits_job_release(job);
+    bits_manager_close(other);
+    bits_manager_close(engine);
+}
+
 /* ---- a failed commit changes nothing ---------------------------------------------------- */
 
 typedef struct heard {
@@ -888,6 +924,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sync_of_a_final_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_elsewhere_leaves_no_temp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_complete_elsewhere_leaves_no_temp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_learns_end_from_its_file_rows, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inactive_jobs_all_expire, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_while_sync_applies, setup, teardown),

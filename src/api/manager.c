@@ -127,9 +127,10 @@ BITS_API void bits_manager_close(bits_manager *manager)
     ob_queue *q = manager->q;
     ob_runtime *rt = q->owner;
     /* Closed first, so nothing joins the table any more; the threads that
-     * might still touch it stop next; the jobs go last. */
-    uint32_t njobs = 0;
-    bits_job **jobs = ob_queue_close(q, &njobs);
+     * use it stop next (the engine's last batch of file rows may still
+     * learn that a job ended elsewhere, and clean up after it); the jobs
+     * go last. */
+    ob_queue_mark_closed(q);
     ob_sync_stop(rt->sync);
     rt->sync = NULL;
     ob_queue_lock(q);
@@ -148,6 +149,8 @@ BITS_API void bits_manager_close(bits_manager *manager)
     rt->store = NULL;
     q->backend = NULL;
     ob_queue_change_unlock(q);
+    uint32_t njobs = 0;
+    bits_job **jobs = ob_queue_take_all(q, &njobs);
     for (uint32_t i = 0; i < njobs; i++)
         ob_job_unref(jobs[i]);
     free(jobs);

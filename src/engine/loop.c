@@ -99,13 +99,16 @@ static void note_file_locked(ob_engine *e, bits_file *f, int64_t now)
 }
 
 /* Writes the noted rows once the oldest is BATCH_MAX_US old (or at once
- * with @p force). No lock held. */
+ * with @p force). A row found gone means its job ended in another process
+ * while this engine worked on it: the queue learns it at once, and cleans
+ * up the temporary files this engine made since. No lock held. */
 static void flush_rows(ob_engine *e, int force)
 {
     if (!e->batch_since || (!force && ob_mono_us() - e->batch_since < BATCH_MAX_US))
         return;
     ob_queue_change_lock(e->q);
     ob_store_flush_files(e->store);
+    ob_store_learn_ended(e->store);
     ob_queue_change_unlock(e->q);
     e->batch_since = 0;
 }

@@ -414,9 +414,15 @@ int ob_queue_learn_files_locked(ob_queue *q, bits_job *job, bits_job *row);
  * BG_E_INVALID_STATE (closed) or the store's code. */
 bits_hresult ob_queue_set_limit(ob_queue *q, uint32_t which, uint32_t value);
 
-/* Marks the queue closed and takes every job out of the table; returns
- * them (one reference each) for the caller to release once its threads
- * are stopped. Lock NOT held. */
-bits_job **ob_queue_close(ob_queue *q, uint32_t *out_count);
+/* Marks the queue closed: no change is accepted and no job joins the
+ * table any more; what other processes did can still be learned (so the
+ * threads stopping next may still clean up after a job that ended).
+ * Lock NOT held. */
+void ob_queue_mark_closed(ob_queue *q);
+
+/* Takes every job out of the table of a closed queue and returns them
+ * (one reference each), once the threads that used the table stopped.
+ * Lock NOT held. */
+bits_job **ob_queue_take_all(ob_queue *q, uint32_t *out_count);
 
 #endif /* OB_MODEL_MODEL_H */

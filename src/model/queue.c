@@ -146,10 +146,16 @@ bits_hresult ob_queue_snapshot_locked(ob_queue *q, int all_users, bits_job ***ou
     return BITS_S_OK;
 }
 
-bits_job **ob_queue_close(ob_queue *q, uint32_t *out_count)
+void ob_queue_mark_closed(ob_queue *q)
 {
     ob_queue_lock(q);
     q->closed = 1;
+    ob_queue_unlock(q);
+}
+
+bits_job **ob_queue_take_all(ob_queue *q, uint32_t *out_count)
+{
+    ob_queue_lock(q);
     bits_job **jobs = q->jobs;
     *out_count = q->njobs;
     q->jobs = NULL;

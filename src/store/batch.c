@@ -93,6 +93,42 @@ void ob_batch_settle(ob_store *s, int committed)
     ob_queue_unlock(s->queue);
 }
 
+/* Remembers that job @p id has no row any more (once). */
+static void note_ended(ob_store *s, const bits_guid *id)
+{
+    for (uint32_t i = 0; i < s->nended; i++) {
+        if (memcmp(s->ended[i].bytes, id->bytes, 16) == 0)
+            return;
+    }
+    if (s->nended == s->ended_cap) {
+        uint32_t cap = s->ended_cap ? 2 * s->ended_cap : 8;
+        bits_guid *grown = realloc(s->ended, cap * sizeof *grown);
+        if (!grown)
+            return; /* the sync tells the queue within 100 ms anyway */
+        s->ended = grown;
+        s->ended_cap = cap;
+    }
+    s->ended[s->nended++] = *id;
+}
+
+void ob_store_learn_ended(ob_store *s)
+{
+    for (uint32_t i = 0; i < s->nended; i++) {
+        uint32_t state = BG_JOB_STATE_CANCELLED;
+        sqlite3_stmt *st;
+        if (ob_db_prepare(s, "SELECT state FROM tombstones WHERE id = ?", &st) == SQLITE_OK) {
+            ob_db_bind_id(st, 1, &s->ended[i]);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                state = (uint32_t)sqlite3_column_int64(st, 0);
+            ob_db_finish(st);
+        }
+        if (!ob_state_is_final(state))
+            state = BG_JOB_STATE_CANCELLED;
+        ob_queue_adopt_final(s->queue, s->ended[i].bytes, state);
+    }
+    s->nended = 0;
+}
+
 static int touch_job_rev(ob_store *s, const bits_job *job, int64_t rev)
 {
     sqlite3_stmt *st;
@@ -118,6 +154,8 @@ int ob_batch_write_pending(ob_store *s, int64_t rev)
              * the update changes nothing, and whoever hears of the end
              * deletes the temporary file. */
             rc = ob_codec_write_file_progress(s, &rows[i].f);
+            if (rc == SQLITE_OK && sqlite3_changes(s->db) == 0)
+                note_ended(s, &rows[i].job->id);
             if (rc == SQLITE_OK && rows[i].job != touched) {
                 rc = touch_job_rev(s, rows[i].job, rev);
                 touched = rows[i].job;

@@ -352,9 +352,13 @@ int ob_codec_insert_file(ob_store *s, const bits_guid *id, uint32_t idx, const c
 int ob_codec_write_file_progress(ob_store *s, const bits_file *f)
 {
     sqlite3_stmt *st;
+    /* Not for a job that ended (its row final or gone): 0 rows changed
+     * tells the engine so (batch.c). */
     int rc = ob_db_prepare(s, "UPDATE files SET temp_name = ?3, bytes_total = ?4,"
                               " bytes_transferred = ?5, transferred = ?6, completed = ?7,"
-                              " etag = ?8, last_modified = ?9 WHERE job_id = ?1 AND idx = ?2",
+                              " etag = ?8, last_modified = ?9 WHERE job_id = ?1 AND idx = ?2"
+                              " AND EXISTS (SELECT 1 FROM jobs WHERE id = ?1"
+                              " AND state NOT IN (7, 8))",
                            &st);
     if (rc != SQLITE_OK)
         return rc;

@@ -254,6 +254,7 @@ void ob_store_close(ob_store *s)
         }
     }
     free(s->pending);
+    free(s->ended);
     for (int i = 0; i < OB_STMT_CACHE; i++)
         sqlite3_finalize(s->cache[i].stmt);
     sqlite3_close_v2(s->db);

@@ -21,6 +21,10 @@ struct ob_store {
     bits_file **pending;
     uint32_t npending, pending_cap;
     uint32_t inflight;            /* the first ones, written by the open transaction */
+    /* Jobs whose row a file row's write found gone: they ended elsewhere
+     * (see ob_store_learn_ended). Guarded by the change lock. */
+    bits_guid *ended;
+    uint32_t nended, ended_cap;
     int64_t start_time;           /* this process's start, for listener rows */
     struct {
         const char *sql;
@@ -84,7 +88,8 @@ int ob_codec_read_files(ob_store *s, const bits_guid *id, bits_job *into);
 /* Inserts the row of file @p f (at index @p idx) of job @p id. */
 int ob_codec_insert_file(ob_store *s, const bits_guid *id, uint32_t idx, const char *remote,
                          const char *local);
-/* Writes the progress columns of a file row (by key). */
+/* Writes the progress columns of a file row (by key), unless its job
+ * ended (then sqlite3_changes() is 0). */
 int ob_codec_write_file_progress(ob_store *s, const bits_file *f);
 /* Writes the job's error columns. */
 int ob_codec_write_error(ob_store *s, const bits_guid *id, const ob_job_error *err);

@@ -69,6 +69,11 @@ void ob_store_note_file_locked(ob_store *s, bits_file *file);
 int ob_store_files_pending_locked(const ob_store *s);
 bits_hresult ob_store_flush_files(ob_store *s);
 
+/* Hands the jobs whose rows the engine's file rows found gone (they ended
+ * in another process) to the queue, with their tombstones' states, so
+ * this process cleans up what its engine wrote for them since. */
+void ob_store_learn_ended(ob_store *s);
+
 /* A callback of this process for @p job (on) or none (off), so that the
  * process running the transfers can tell whether the job's owner listens
  * before it runs the notify program. */
