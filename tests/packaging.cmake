@@ -80,12 +80,16 @@ set_tests_properties(headers_self_contained abi_symbols consumer_install
   PROPERTIES LABELS c TIMEOUT ${_pkg_timeout})
 
 # ---- The examples run --------------------------------------------------
-if(TARGET list_states AND TARGET download AND TARGET events)
+if(TARGET list_states AND TARGET download AND TARGET events AND TARGET event_loop)
   set(_ex_work ${CMAKE_CURRENT_BINARY_DIR}/examples)
   file(MAKE_DIRECTORY ${_ex_work})
   add_test(NAME example_list_states COMMAND list_states)
   add_test(NAME example_events
     COMMAND events --dir ${_ex_work} ${PROJECT_SOURCE_DIR}/README.md
+            ${PROJECT_SOURCE_DIR}/CMakeLists.txt)
+  file(MAKE_DIRECTORY ${_ex_work}/event_loop)
+  add_test(NAME example_event_loop
+    COMMAND event_loop --dir ${_ex_work}/event_loop ${PROJECT_SOURCE_DIR}/README.md
             ${PROJECT_SOURCE_DIR}/CMakeLists.txt)
   # A file:// copy in a private store; then a job that cannot finish in
   # time (nothing listens on port 9 of the loopback) must stop at the
@@ -98,6 +102,6 @@ if(TARGET list_states AND TARGET download AND TARGET events)
       test $? -eq 3 && test ! -e \"$2/never\""
     example_download $<TARGET_FILE:download> ${_ex_work}/download
     ${PROJECT_SOURCE_DIR}/README.md)
-  set_tests_properties(example_list_states example_events example_download
+  set_tests_properties(example_list_states example_events example_event_loop example_download
     PROPERTIES LABELS c TIMEOUT ${_pkg_timeout})
 endif()

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openbits/experimental.h>
 #include <openbits/openbits.h>
 
 #include "test_support.h"
@@ -241,6 +242,18 @@ static bits_hresult call_bits_job_set_event_callback(const arg *a)
 static bits_hresult call_bits_manager_set_event_callback(const arg *a)
 {
     return bits_manager_set_event_callback(PICK(a, F.m), a->u ? ignore_event : NULL, NULL);
+}
+
+static bits_hresult call_bits_manager_get_event_fd(const arg *a)
+{
+    int32_t fd = -1;
+    return bits_manager_get_event_fd(PICK(a, F.m), OUT(a, fd));
+}
+
+static bits_hresult call_bits_manager_dispatch(const arg *a)
+{
+    uint32_t n = 0;
+    return bits_manager_dispatch(PICK(a, F.m), OUT(a, n));
 }
 
 static bits_hresult call_bits_job_enum_next(const arg *a)
@@ -499,6 +512,11 @@ static void build_table(void)
         R(bits_manager_get_limit, "unknown limit", BITS_E_NOTIMPL, { .u = 999 }),
         R(bits_manager_set_event_callback, "NULL manager", INVALIDARG,
           { .null_handle = 1, .u = 1 }),
+        R(bits_manager_get_event_fd, "NULL manager", INVALIDARG, { .null_handle = 1 }),
+        R(bits_manager_get_event_fd, "NULL out-pointer", INVALIDARG, { .null_out = 1 }),
+        R(bits_manager_get_event_fd, "not opened with EVENT_FD", BG_E_INVALID_STATE, { 0 }),
+        R(bits_manager_dispatch, "NULL manager", INVALIDARG, { .null_handle = 1 }),
+        R(bits_manager_dispatch, "not opened with EVENT_FD", BG_E_INVALID_STATE, { 0 }),
 
         /* job.h: identity and lifecycle */
         R(bits_job_add_ref, "NULL is harmless", BITS_S_OK, { 0 }),

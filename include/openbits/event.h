@@ -9,6 +9,10 @@
  * - Callbacks run on the manager's notification thread, one at a time,
  *   never on the caller's thread and never with a library lock held; a
  *   callback may call any openbits function, including on the same job.
+ *   A manager opened with the experimental BITS_MANAGER_OPEN_EVENT_FD has
+ *   no notification thread: its callbacks run in bits_manager_dispatch(),
+ *   on the thread that calls it, when the manager's descriptor is
+ *   readable (openbits/experimental.h); the rest of this contract holds.
  * - Which events are delivered is decided by the job's notify flags
  *   (bits_job_set_notify_flags); BG_NOTIFY_DISABLE suppresses all of them.
  * - FILE_TRANSFERRED for a file is delivered before JOB_TRANSFERRED or

@@ -50,7 +50,8 @@ static void tick(void *ctx)
 bits_hresult ob_manager_open(const char *store_dir, uint32_t flags, int start_threads,
                              bits_manager **out_manager)
 {
-    if (!out_manager || (flags & ~(BITS_MANAGER_OPEN_IN_MEMORY | BITS_MANAGER_OPEN_SERVE)))
+    if (!out_manager || (flags & ~(BITS_MANAGER_OPEN_IN_MEMORY | BITS_MANAGER_OPEN_SERVE |
+                                   BITS_MANAGER_OPEN_EVENT_FD)))
         return BITS_E_INVALIDARG;
     int in_memory = (flags & BITS_MANAGER_OPEN_IN_MEMORY) != 0;
     if (in_memory && (store_dir || (flags & BITS_MANAGER_OPEN_SERVE)))
@@ -65,7 +66,7 @@ bits_hresult ob_manager_open(const char *store_dir, uint32_t flags, int start_th
     bits_manager *m = calloc(1, sizeof *m);
     ob_runtime *rt = calloc(1, sizeof *rt);
     ob_queue *q = ob_queue_new();
-    ob_notifier *n = q ? ob_notifier_new(q) : NULL;
+    ob_notifier *n = q ? ob_notifier_new(q, (flags & BITS_MANAGER_OPEN_EVENT_FD) != 0) : NULL;
     if (!m || !rt || !q || !n) {
         free(m);
         free(rt);
@@ -266,4 +267,26 @@ BITS_API bits_hresult bits_manager_set_event_callback(bits_manager *manager, bit
         ob_notifier_set_manager_cb_locked(rt->notifier, fn, user_data);
     ob_queue_unlock(q);
     return hr;
+}
+
+BITS_API bits_hresult bits_manager_get_event_fd(bits_manager *manager, int32_t *out_fd)
+{
+    if (!manager || !out_fd)
+        return BITS_E_INVALIDARG;
+    ob_runtime *rt = manager->q->owner;
+    int fd = ob_notifier_fd(rt->notifier);
+    if (fd < 0)
+        return BG_E_INVALID_STATE;
+    *out_fd = fd;
+    return BITS_S_OK;
+}
+
+BITS_API bits_hresult bits_manager_dispatch(bits_manager *manager, uint32_t *out_count)
+{
+    if (!manager)
+        return BITS_E_INVALIDARG;
+    ob_runtime *rt = manager->q->owner;
+    if (ob_notifier_fd(rt->notifier) < 0)
+        return BG_E_INVALID_STATE;
+    return ob_notifier_dispatch(rt->notifier, out_count);
 }

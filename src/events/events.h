@@ -14,18 +14,22 @@
 
 typedef struct ob_notifier ob_notifier;
 
-/* A notifier for @p q's jobs, its thread not started. NULL on OOM. */
-ob_notifier *ob_notifier_new(ob_queue *q);
+/* A notifier for @p q's jobs, its thread not started; with @p fd_mode no
+ * thread ever runs: events are delivered by ob_notifier_dispatch() on the
+ * caller's thread, and a timerfd (ob_notifier_fd) is readable while one is
+ * due. NULL on OOM or when the timerfd cannot be made. */
+ob_notifier *ob_notifier_new(ob_queue *q, int fd_mode);
 /* Frees a notifier whose thread has stopped (or never started). */
 void ob_notifier_free(ob_notifier *n);
 
-/* Starts the thread unless it runs (queue lock held). BITS_S_OK or
- * BITS_E_FAIL. */
+/* Starts the thread unless it runs (queue lock held; in fd mode nothing
+ * to start). BITS_S_OK, BG_E_INVALID_STATE (stopped) or BITS_E_FAIL. */
 bits_hresult ob_notifier_start_locked(ob_notifier *n);
 
 /* Stops the thread: outcomes already queued are delivered first unless
  * called from a callback; nothing new is queued afterwards. Joins it
- * unless called from it. Queue lock NOT held. */
+ * unless called from it. In fd mode the outcomes are delivered on the
+ * calling thread. Queue lock NOT held. */
 void ob_notifier_stop(ob_notifier *n);
 
 /* The manager-wide callback (NULL removes it); waits until a running call
@@ -50,6 +54,16 @@ void ob_notify_state_locked(ob_notifier *n, bits_job *job, uint32_t state);
 /* Queues @p kind for the job's own callback only (a callback registered
  * after the job reached TRANSFERRED or ERROR). Queue lock held. */
 void ob_notify_replay_locked(ob_notifier *n, bits_job *job, uint32_t kind);
+
+/* Fd mode: the timerfd, or -1 in thread mode. */
+int ob_notifier_fd(const ob_notifier *n);
+
+/* Fd mode: delivers every due event on the calling thread (the queue
+ * lock is dropped around each callback), re-arms the timerfd for the
+ * next one, and stores how many in *count (may be NULL). Returns
+ * BITS_S_OK, or BITS_S_FALSE when another thread dispatches or the caller
+ * is a callback of this notifier. Queue lock NOT held. */
+bits_hresult ob_notifier_dispatch(ob_notifier *n, uint32_t *count);
 
 /* Runs @p program (absolute; no shell, no PATH search) with @p parameters
  * split into words (ob_cmdline_split), or with argv = { program } when

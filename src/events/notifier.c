@@ -5,12 +5,18 @@
  * delivered by one thread per manager, which drops the lock around every
  * callback (event.h's contract). The thread holds a reference to the
  * queue, so a manager may even be closed from inside a callback.
+ *
+ * In fd mode (BITS_MANAGER_OPEN_EVENT_FD) there is no thread: a timerfd
+ * is armed for the earliest queued event (at once for a due one), and
+ * the application's thread delivers them with ob_notifier_dispatch().
  */
 #include "events/events.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/clock.h"
 
@@ -39,17 +45,51 @@ struct ob_notifier {
     int running_manager;        /* the manager callback is running */
     bits_event_fn manager_cb;
     void *manager_cb_data;
+    /* Fd mode. */
+    int fd_mode;
+    int timer_fd;               /* -1 in thread mode */
+    int64_t armed_at;           /* monotonic us the timer fires at, 0 = disarmed */
+    int dispatching;            /* a thread is in ob_notifier_dispatch() */
+    pthread_t dispatcher;
 };
 
-ob_notifier *ob_notifier_new(ob_queue *q)
+ob_notifier *ob_notifier_new(ob_queue *q, int fd_mode)
 {
     ob_notifier *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
     n->q = q;
+    n->timer_fd = -1;
+    if (fd_mode) {
+        n->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (n->timer_fd < 0) {
+            free(n);
+            return NULL;
+        }
+        n->fd_mode = 1;
+        n->started = 1; /* events are queued from the start: no thread to wait for */
+    }
     ob_cond_init_monotonic(&n->wake);
     pthread_cond_init(&n->idle, NULL);
     return n;
+}
+
+int ob_notifier_fd(const ob_notifier *n)
+{
+    return n->timer_fd;
+}
+
+/* Fd mode: the timer fires at @p due (monotonic us) unless it fires
+ * earlier already. A due time in the past fires at once. */
+static void arm_locked(ob_notifier *n, int64_t due)
+{
+    if (n->armed_at && n->armed_at <= due)
+        return;
+    if (due < 1)
+        due = 1; /* 0 would disarm */
+    struct itimerspec it = { .it_value = ob_mono_timespec(due) };
+    if (timerfd_settime(n->timer_fd, TFD_TIMER_ABSTIME, &it, NULL) == 0)
+        n->armed_at = due;
 }
 
 void ob_notifier_free(ob_notifier *n)
@@ -62,13 +102,19 @@ void ob_notifier_free(ob_notifier *n)
         ob_job_unref(ev->job);
         free(ev);
     }
+    if (n->timer_fd >= 0)
+        close(n->timer_fd);
     pthread_cond_destroy(&n->wake);
     pthread_cond_destroy(&n->idle);
     free(n);
 }
 
+/* The thread that runs this notifier's callbacks now: its thread, or in
+ * fd mode the one in ob_notifier_dispatch(). */
 static int is_notifier_thread(const ob_notifier *n)
 {
+    if (n->fd_mode)
+        return n->dispatching && pthread_equal(pthread_self(), n->dispatcher);
     return n->started && pthread_equal(pthread_self(), n->thread);
 }
 
@@ -99,7 +145,10 @@ static void enqueue_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_fi
         ev->not_before = job->last_modification_event +
                          (int64_t)job->props.min_notify_interval_ms * 1000;
     *tail = ev;
-    pthread_cond_signal(&n->wake);
+    if (n->fd_mode)
+        arm_locked(n, ev->not_before > 0 ? ev->not_before : ob_mono_us());
+    else
+        pthread_cond_signal(&n->wake);
 }
 
 static int wanted(const ob_notifier *n, const bits_job *job, uint32_t kind)
@@ -182,6 +231,59 @@ static void deliver_locked(ob_notifier *n, pending_event *ev)
         call_unlocked(n, n->manager_cb, n->manager_cb_data, &e, NULL);
 }
 
+/* Closing: outcomes already queued (state changes, files and jobs
+ * transferred, errors) are still delivered (with n->drain), so a program
+ * that closes right after a job finished hears of it; coalesced progress
+ * is not. Nothing new is queued once stop is set. */
+static void drain_locked(ob_notifier *n)
+{
+    while (n->head) {
+        pending_event *ev = n->head;
+        n->head = ev->next;
+        if (n->drain && !ev->coalescible)
+            deliver_locked(n, ev);
+        ob_job_unref(ev->job);
+        free(ev);
+    }
+    pthread_cond_broadcast(&n->idle);
+}
+
+bits_hresult ob_notifier_dispatch(ob_notifier *n, uint32_t *count)
+{
+    uint32_t delivered = 0;
+    ob_queue_lock(n->q);
+    if (n->dispatching) {
+        ob_queue_unlock(n->q);
+        if (count)
+            *count = 0;
+        return BITS_S_FALSE;
+    }
+    n->dispatching = 1;
+    n->dispatcher = pthread_self();
+    uint64_t expirations;
+    if (read(n->timer_fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+        expirations = 0; /* nothing to reset */
+    n->armed_at = 0;
+    int64_t wait_until = 0;
+    while (!n->stop) {
+        pending_event *ev = take_due(n, ob_mono_us(), &wait_until);
+        if (!ev)
+            break;
+        deliver_locked(n, ev);
+        ob_job_unref(ev->job);
+        free(ev);
+        delivered++;
+    }
+    if (!n->stop && n->head)
+        arm_locked(n, wait_until ? wait_until : ob_mono_us());
+    n->dispatching = 0;
+    pthread_cond_broadcast(&n->idle);
+    ob_queue_unlock(n->q);
+    if (count)
+        *count = delivered;
+    return BITS_S_OK;
+}
+
 static void *notifier_main(void *arg)
 {
     ob_notifier *n = arg;
@@ -201,19 +303,7 @@ static void *notifier_main(void *arg)
             pthread_cond_wait(&n->wake, &q->lock);
         }
     }
-    /* Closing: outcomes already queued (state changes, files and jobs
-     * transferred, errors) are still delivered, so a program that closes
-     * right after a job finished hears of it; coalesced progress is not.
-     * Nothing new is queued once stop is set. */
-    while (n->head) {
-        pending_event *ev = n->head;
-        n->head = ev->next;
-        if (n->drain && !ev->coalescible)
-            deliver_locked(n, ev);
-        ob_job_unref(ev->job);
-        free(ev);
-    }
-    pthread_cond_broadcast(&n->idle);
+    drain_locked(n);
     ob_queue_unlock(q);
     ob_queue_unref(q); /* may free the manager's state, this notifier included */
     return NULL;
@@ -222,7 +312,7 @@ static void *notifier_main(void *arg)
 bits_hresult ob_notifier_start_locked(ob_notifier *n)
 {
     if (n->started)
-        return n->stop ? BG_E_INVALID_STATE : BITS_S_OK;
+        return n->stop ? BG_E_INVALID_STATE : BITS_S_OK; /* fd mode: always started */
     ob_queue_ref(n->q);
     if (pthread_create(&n->thread, NULL, notifier_main, n) != 0) {
         ob_queue_unref(n->q); /* the caller holds another reference */
@@ -254,6 +344,25 @@ void ob_notifier_wait_idle_locked(ob_notifier *n, bits_job *job)
 void ob_notifier_stop(ob_notifier *n)
 {
     ob_queue_lock(n->q);
+    if (n->fd_mode && !n->stop) {
+        /* No thread: the closing thread delivers the outcomes, after any
+         * dispatch in another thread finished; from inside a callback
+         * nothing more is delivered. */
+        int self = is_notifier_thread(n);
+        while (!self && n->dispatching)
+            pthread_cond_wait(&n->idle, &n->q->lock);
+        n->stop = 1;
+        n->drain = !self;
+        if (!self) {
+            n->dispatching = 1;
+            n->dispatcher = pthread_self();
+        }
+        drain_locked(n);
+        if (!self)
+            n->dispatching = 0;
+        ob_queue_unlock(n->q);
+        return;
+    }
     if (!n->started || n->stop) {
         n->stop = 1;
         ob_queue_unlock(n->q);

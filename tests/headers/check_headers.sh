@@ -44,6 +44,7 @@ else
     # shows up as a mangled (_Z...) undefined symbol.
     {
         echo '#include <openbits/openbits.h>'
+        echo '#include <openbits/experimental.h>'
         echo 'typedef void (*any_fn)(void);'
         echo 'any_fn openbits_all_functions[] = {'
         grep '^bits_' "$symbols" | sed 's/@.*//; s/.*/    reinterpret_cast<any_fn>(\&&),/'
