@@ -235,6 +235,8 @@ static void start_file_locked(ob_engine *e, bits_job *job, bits_file *file, int6
     e->transfers = t;
     t->last_checkpoint = now;
     note_file_locked(e, file, now); /* the temporary file's name */
+    if (t->is_file_protocol)
+        plan_connected_locked(e, job); /* a local copy has nothing to connect to */
 }
 
 /* Starts files of a running job up to its files in flight, or plans its
@@ -412,8 +414,11 @@ static int collect_unpausable_locked(ob_engine *e, ob_transfer **out, int max)
         if (!t->paused)
             continue;
         ob_bucket_refill(&t->job->sched.bandwidth, t->job->props.max_bandwidth, now);
+        uint32_t state = atomic_load(&t->job->state);
         int ready = !ob_bucket_empty(&e->manager_bucket) && !ob_bucket_empty(&t->job->sched.bandwidth);
-        ready = ready || !is_running_state(atomic_load(&t->job->state));
+        /* Paused at its first byte: until the job is TRANSFERRING. */
+        ready = ready && state != BG_JOB_STATE_CONNECTING;
+        ready = ready || !is_running_state(state);
         if (ready && count < max) {
             t->paused = 0;
             t->last_activity = now; /* paused time is not a stall */

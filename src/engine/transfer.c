@@ -55,6 +55,13 @@ static size_t admit_body_locked(ob_transfer *t, size_t n)
         ob_transfer_fail(t, f, NULL);
         return 0;
     }
+    if (atomic_load(&job->state) == BG_JOB_STATE_CONNECTING && !t->is_file_protocol) {
+        /* No byte is written while the job says CONNECTING: the transfer
+         * waits (paused) until the engine has made it TRANSFERRING. */
+        t->first_byte = 1;
+        t->paused = 1;
+        return CURL_WRITEFUNC_PAUSE;
+    }
     /* libcurl cannot resume a paused file:// read, and a local copy uses no
      * network: bandwidth caps apply to HTTP(S) only. */
     if (!t->is_file_protocol &&
@@ -62,7 +69,7 @@ static size_t admit_body_locked(ob_transfer *t, size_t n)
         t->paused = 1;
         return CURL_WRITEFUNC_PAUSE;
     }
-    t->first_byte = 1; /* the engine moves a CONNECTING job on */
+    t->first_byte = 1;
     return n;
 }
 
