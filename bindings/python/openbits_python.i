@@ -39,28 +39,45 @@ static void openbits_raise(int32_t hr)
 %}
 
 /* bits_job_add_file_set(job, count, files) takes a sequence of
- * (remote, local) pairs. */
-%typemap(in) (uint32_t count, const bits_file_info *files) (PyObject *seq = NULL) {
-    seq = PySequence_Fast($input, "a sequence of (url, path) pairs is expected");
-    if (!seq) SWIG_fail;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    $1 = (uint32_t)n;
-    $2 = (bits_file_info *)calloc(n ? (size_t)n : 1, sizeof(bits_file_info));
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *pair = PySequence_Fast_GET_ITEM(seq, i);
-        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
-            !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0)) || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1))) {
-            free((void *)$2);
-            Py_DECREF(seq);
-            SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of str");
-        }
-        $2[i].remote_name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, 0));
-        $2[i].local_name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, 1));
+ * (remote, local) pairs. The typemap copies it into a private tuple: the
+ * UTF-8 it hands to C belongs to str objects that tuple keeps alive, and
+ * no other thread can swap a pair while the call runs without the GIL.
+ * Every error path only jumps to fail:, where freearg releases what was
+ * taken, once (freeing here as well was a double free). */
+%typemap(in) (uint32_t count, const bits_file_info *files) (PyObject *items = NULL) {
+    items = PySequence_Tuple($input);
+    if (!items) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError))
+            PyErr_SetString(PyExc_TypeError, "a sequence of (url, path) pairs is expected");
+        SWIG_fail;
     }
+    Py_ssize_t n = PyTuple_GET_SIZE(items);
+    if ((size_t)n > UINT32_MAX)
+        SWIG_exception_fail(SWIG_OverflowError, "too many files for one call");
+    $2 = (bits_file_info *)calloc(n ? (size_t)n : 1, sizeof(bits_file_info));
+    if (!$2) {
+        PyErr_NoMemory();
+        SWIG_fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PyTuple_GET_ITEM(items, i);
+        const char *text[2];
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
+            !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0)) || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1)))
+            SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of str");
+        for (int k = 0; k < 2; k++) {
+            text[k] = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, k));
+            if (!text[k]) /* a lone surrogate has no UTF-8 */
+                SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of UTF-8 encodable str");
+        }
+        $2[i].remote_name = text[0];
+        $2[i].local_name = text[1];
+    }
+    $1 = (uint32_t)n;
 }
 %typemap(freearg) (uint32_t count, const bits_file_info *files) {
     free((void *)$2);
-    Py_XDECREF(seq$argnum);
+    Py_XDECREF(items$argnum);
 }
 
 %include "openbits.i"
@@ -89,7 +106,12 @@ static void openbits_py_trampoline(const bits_event *ev, void *user_data)
 }
 %}
 
-%typemap(in) PyObject *callable "$1 = $input;";
+/* An event callback: a callable, or None to remove it. */
+%typemap(in) PyObject *callable {
+    if ($input != Py_None && !PyCallable_Check($input))
+        SWIG_exception_fail(SWIG_TypeError, "a callable or None is expected");
+    $1 = $input;
+}
 
 %inline %{
 /* Registers @p callable (or None) for the job's events. The callable is
