@@ -20,6 +20,8 @@ import pytest
 import openbits
 from openbits import _openbits as c
 
+from api_strings import GUID_CALLS, STRING_CALLS, STRING_IDS, header_params, string_call, string_handles
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 INTERFACE_FILES = ["bindings/swig/openbits.i", "bindings/python/openbits_python.i"]
 
@@ -46,6 +48,8 @@ TYPEMAPS = {
     ("in", "(uint32_t count, const bits_file_info *files)"): "test_file_set",
     ("freearg", "(uint32_t count, const bits_file_info *files)"): "test_file_set",
     ("in", "PyObject *callable"): "test_callback_argument",
+    ("in", "const char *"): "test_strings",
+    ("freearg", "const char *"): "test_strings",
 }
 # %apply lines: SWIG's own typemaps put on our parameter names.
 APPLIED = {
@@ -143,6 +147,11 @@ def test_guid_input(manager):
         _refused(c.bits_manager_get_job, manager._h, bad)
     for bad in NOT_A_STRING:
         _refused(c.bits_guid_to_string, bad)
+    for bad in [good + "\x00", "\x00" + good, good[:5] + "\x00" + good[5:]]:
+        with pytest.raises(openbits.InvalidArgError):   # not cut at the NUL: refused
+            c.bits_manager_get_job(manager._h, bad)
+        with pytest.raises(openbits.InvalidArgError):
+            c.bits_guid_to_string(bad)
     with pytest.raises(openbits.NotFoundError):
         c.bits_manager_get_job(manager._h, good)
     assert c.bits_guid_to_string(good) == [c.BITS_S_OK, good]
@@ -156,6 +165,7 @@ FILE_SETS = [
     [("http://127.0.0.1:9/a",)], [("u", "p", "x")], [()],
     [(b"http://127.0.0.1:9/a", b"/tmp/a")],
     [("\ud800", "/tmp/a")], [("http://127.0.0.1:9/a", "/tmp/\udcff")],
+    [("http://127.0.0.1:9/a\x00b", "/tmp/a")], [("http://127.0.0.1:9/a", "/tmp/nul\x00/../x")],
     # a good pair first: the failure comes after something was converted
     [("http://127.0.0.1:9/a", "/tmp/a"), "not a pair"],
     [("http://127.0.0.1:9/a", "/tmp/a")] * 50 + [(1, 2)],
@@ -227,49 +237,24 @@ def test_integers(manager, job):
     assert c.bits_job_get_priority(job)[1] == c.BG_JOB_PRIORITY_NORMAL
 
 
-STRING_CALLS = [
-    # (function, arguments: "S" is where the string goes, "M", "J" and "F"
-    # the manager, the job and a file of it)
-    ("bits_manager_open", ["S", c.BITS_MANAGER_OPEN_IN_MEMORY]),
-    ("bits_manager_create_job", ["M", "S", 0]),
-    ("bits_job_add_file", ["J", "S", "/tmp/openbits-typemaps"]),
-    ("bits_job_add_file", ["J", "http://127.0.0.1:9/x", "S"]),
-    ("bits_job_set_display_name", ["J", "S"]),
-    ("bits_job_set_description", ["J", "S"]),
-    ("bits_job_set_notify_cmd_line", ["J", "S", None]),
-    ("bits_job_set_notify_cmd_line", ["J", "/bin/true", "S"]),
-    ("bits_job_set_proxy_settings", ["J", c.BG_JOB_PROXY_USAGE_OVERRIDE, "S", None]),
-    ("bits_job_set_proxy_settings", ["J", c.BG_JOB_PROXY_USAGE_OVERRIDE, "p:1", "S"]),
-    ("bits_job_set_credentials", ["J", c.BG_AUTH_TARGET_SERVER, c.BG_AUTH_SCHEME_BASIC, "S", "pw"]),
-    ("bits_job_set_credentials", ["J", c.BG_AUTH_TARGET_SERVER, c.BG_AUTH_SCHEME_BASIC, "u", "S"]),
-    ("bits_job_set_custom_headers", ["J", "S"]),
-    ("bits_file_set_remote_name", ["F", "S"]),
-    ("bits_guid_from_string", ["S"]),
-]
-STRING_IDS = ["%s-%d" % (n, a.index("S")) for n, a in STRING_CALLS]
+def test_string_calls_are_all_the_string_parameters():
+    assert {(n, a.index("S")) for n, a in STRING_CALLS} == header_params("const char *")
+    assert {n for n, _ in GUID_CALLS} == {n for n, _ in header_params("const bits_guid *")}
 
 
 @pytest.fixture
-def handles(manager, job, tmp_path):
-    """The handles STRING_CALLS refers to."""
-    c.bits_job_add_file(job, "http://127.0.0.1:9/f", str(tmp_path / "f"))
-    hr, e = c.bits_job_enum_files(job)
-    f = c.bits_file_enum_next_one(e)[1]
-    c.bits_file_enum_free(e)
-    yield {"M": manager._h, "J": job, "F": f}
-    c.bits_file_release(f)
-
-
-def string_call(handles, call, args, value):
-    """Makes one STRING_CALLS call with `value` as its string."""
-    built = [value if a == "S" else handles.get(a, a) if isinstance(a, str) else a
-             for a in args]
-    return getattr(c, call)(*built)
+def handles(manager, tmp_path):
+    with string_handles(manager, tmp_path) as h:
+        yield h
 
 
 @pytest.mark.parametrize("call,args", STRING_CALLS, ids=STRING_IDS)
 def test_strings(handles, call, args):
-    """const char *: a str (None is NULL, which the library judges)."""
+    """const char *: a str (None is NULL, which the library judges); one
+    with an embedded NUL is refused (C would see it cut, test_nul.py)."""
     for bad in NOT_A_STRING + NOT_UTF8:
         with pytest.raises(TypeError):
+            string_call(handles, call, args, bad)
+    for bad in ["a\x00b", "\x00", "abc\x00", "/tmp/nul\x00/../../etc/x", "\xe9\x00\u20ac"]:
+        with pytest.raises(openbits.InvalidArgError):
             string_call(handles, call, args, bad)

@@ -66,9 +66,14 @@ static void openbits_raise(int32_t hr)
             !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0)) || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1)))
             SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of str");
         for (int k = 0; k < 2; k++) {
-            text[k] = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, k));
+            Py_ssize_t len = 0;
+            text[k] = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(pair, k), &len);
             if (!text[k]) /* a lone surrogate has no UTF-8 */
                 SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of UTF-8 encodable str");
+            if (OPENBITS_HAS_NUL(text[k], (size_t)len + 1)) { /* C would see it cut */
+                OPENBITS_SWIG_FAIL(BITS_E_INVALIDARG);
+                SWIG_fail;
+            }
         }
         $2[i].remote_name = text[0];
         $2[i].local_name = text[1];
