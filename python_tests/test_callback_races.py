@@ -5,9 +5,10 @@ bits_manager_close, return only after a running call returned).
 
 The interleavings are forced, not hoped for:
 - a test hook wraps the low-level setter (openbits._openbits.
-  openbits_set_job_callback, which Job.on_event calls) and holds one
-  thread at a barrier just before its registration reaches the library,
-  while another thread's registration goes through first;
+  openbits_set_job_callback or openbits_set_manager_callback, which
+  Job.on_event and Manager.on_event call) and holds one thread at a
+  barrier just before its registration reaches the library, while
+  another thread's registration goes through first;
 - a callback blocks on an event, holding the notification thread inside
   it, while another thread replaces or removes it, or closes the manager.
 Lifetimes are read through weakrefs after gc.collect(). The ASan build
@@ -65,7 +66,11 @@ class Gate:
         return self.real(handle, fn)
 
 
-def test_a_registration_reaching_the_library_last_keeps_its_callable(manager, monkeypatch):
+SETTERS = {"job": "openbits_set_job_callback", "manager": "openbits_set_manager_callback"}
+
+
+@pytest.mark.parametrize("owner", ["job", "manager"])
+def test_a_registration_reaching_the_library_last_keeps_its_callable(manager, monkeypatch, owner):
     """Thread A registers f while the main thread removes the callback;
     the hook lets the removal reach the library first. The library then
     holds f (A's call came last), so f must stay alive and be called.
@@ -73,18 +78,19 @@ def test_a_registration_reaching_the_library_last_keeps_its_callable(manager, mo
     entry A had put in its dict before calling C, so the library held a
     freed callable: the SEGV in openbits_py_trampoline.)"""
     job = eventful_job(manager, "last wins")
-    gate = Gate(monkeypatch, "openbits_set_job_callback", "A")
+    target = job if owner == "job" else manager
+    gate = Gate(monkeypatch, SETTERS[owner], "A")
     calls = []
 
     def f(ev):
         calls.append(ev.kind)
 
     ref = weakref.ref(f)
-    a = threading.Thread(target=job.on_event, args=(f,), name="A")
+    a = threading.Thread(target=target.on_event, args=(f,), name="A")
     del f
     a.start()
     assert gate.inside.wait(TIMEOUT)
-    job.on_event(None)        # reaches the library before A's registration
+    target.on_event(None)     # reaches the library before A's registration
     gate.go.set()
     a.join(TIMEOUT)
     assert not a.is_alive()
@@ -92,26 +98,28 @@ def test_a_registration_reaching_the_library_last_keeps_its_callable(manager, mo
     assert ref() is not None, "the library holds a callable Python has freed"
     poke(job)
     assert wait_for(lambda: calls), "the registration that came last is not in place"
-    job.on_event(None)
+    target.on_event(None)
     gc.collect()
     assert ref() is None, "the callable outlived its removal"
 
 
-def test_a_removal_reaching_the_library_last_drops_the_callable(manager, monkeypatch):
+@pytest.mark.parametrize("owner", ["job", "manager"])
+def test_a_removal_reaching_the_library_last_drops_the_callable(manager, monkeypatch, owner):
     """The other order: A's removal is held until the main thread's
     registration went through, then removes it."""
     job = eventful_job(manager, "removal wins")
-    gate = Gate(monkeypatch, "openbits_set_job_callback", "A")
+    target = job if owner == "job" else manager
+    gate = Gate(monkeypatch, SETTERS[owner], "A")
     calls = []
 
     def f(ev):
         calls.append(ev.kind)
 
     ref = weakref.ref(f)
-    a = threading.Thread(target=job.on_event, args=(None,), name="A")
+    a = threading.Thread(target=target.on_event, args=(None,), name="A")
     a.start()
     assert gate.inside.wait(TIMEOUT)
-    job.on_event(f)
+    target.on_event(f)
     del f
     gate.go.set()
     a.join(TIMEOUT)
