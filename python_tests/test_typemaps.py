@@ -203,6 +203,9 @@ def test_callback_argument(manager, job):
         _refused(c.openbits_set_manager_callback, manager._h, bad, expect=TypeError)
     assert c.openbits_set_job_callback(job, None) == c.BITS_S_OK
     assert c.openbits_set_manager_callback(manager._h, None) == c.BITS_S_OK
+    for bad in [1, "not callable"]:   # the Pythonic layer says the same
+        _refused(manager.create_job("cb").on_event, bad, expect=TypeError)
+        _refused(manager.on_event, bad, expect=TypeError)
 
 
 # ---- SWIG's own typemaps on the API's types ---------------------------------
