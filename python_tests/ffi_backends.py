@@ -12,6 +12,9 @@ import vector_exec
 
 OUT = vector_exec.OUT
 
+# BITS_E_INVALIDARG (Windows' E_INVALIDARG; the number is part of the ABI).
+E_INVALIDARG = 0x80070057
+
 
 def _unsigned(code):
     return code & 0xFFFFFFFF
@@ -49,7 +52,20 @@ class _FfiBackend:
         assert ret == 0
         return outs[1].decode()
 
+    @staticmethod
+    def has_nul(sig, args):
+        """A string or GUID argument holding a NUL. ctypes and cffi would
+        pass its bytes as a C string, which ends at the first NUL: the
+        library would see it cut ("a\\0b" as "a"). The SWIG binding
+        refuses such a string before the call with BITS_E_INVALIDARG, and
+        so does this backend, as the C runners do (vector_exec.c)."""
+        return any(p.kind in ("str", "guid") and isinstance(a, (bytes, str)) and
+                   ("\0" if isinstance(a, str) else b"\0") in a
+                   for p, a in zip(sig.params, args))
+
     def call(self, sig, args):
+        if self.has_nul(sig, args):
+            return E_INVALIDARG, [None] * len(args)
         cargs, slots = [], []
         for p, a in zip(sig.params, args):
             slot = None

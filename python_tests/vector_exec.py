@@ -109,6 +109,8 @@ class _Run:
         """write_file "PATH" "CONTENT": a source file for local copies."""
         if len(step.args) != 2 or any(t.kind != vf.STR for t in step.args) or step.has_expect:
             self.fail("write_file takes a path and a content string")
+        if b"\0" in step.args[0].value:
+            self.fail("write_file: a path cannot hold a NUL")
         with open(vf.expand_tmp(step.args[0].value, self.tmpdir), "wb") as f:
             f.write(step.args[1].value)
 

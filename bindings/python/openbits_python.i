@@ -4,10 +4,11 @@
  * The language-neutral description is bindings/swig/openbits.i; this file
  * adds what only Python needs: failed calls raise the openbits.errors
  * class for their code, and event callbacks reach Python callables
- * through a C trampoline that takes the GIL. The module is built with
- * -threads, so the GIL is released around every library call: a call that
- * waits (removing a callback waits for a running one) never blocks a
- * callback that needs the GIL.
+ * through a C trampoline that takes the GIL; the binding holds each
+ * registered callable until the library says it can no longer run. The
+ * module is built with -threads, so the GIL is released around every
+ * library call: a call that waits (removing a callback waits for a
+ * running one) never blocks a callback that needs the GIL.
  */
 %module(package="openbits") _openbits
 
@@ -39,28 +40,59 @@ static void openbits_raise(int32_t hr)
 %}
 
 /* bits_job_add_file_set(job, count, files) takes a sequence of
- * (remote, local) pairs. */
-%typemap(in) (uint32_t count, const bits_file_info *files) (PyObject *seq = NULL) {
-    seq = PySequence_Fast($input, "a sequence of (url, path) pairs is expected");
-    if (!seq) SWIG_fail;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    $1 = (uint32_t)n;
-    $2 = (bits_file_info *)calloc(n ? (size_t)n : 1, sizeof(bits_file_info));
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *pair = PySequence_Fast_GET_ITEM(seq, i);
-        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
-            !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0)) || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1))) {
-            free((void *)$2);
-            Py_DECREF(seq);
-            SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of str");
-        }
-        $2[i].remote_name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, 0));
-        $2[i].local_name = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, 1));
+ * (remote, local) pairs. The typemap copies it into a private tuple: the
+ * UTF-8 it hands to C belongs to str objects that tuple keeps alive, and
+ * no other thread can swap a pair while the call runs without the GIL.
+ * Every error path only jumps to fail:, where freearg releases what was
+ * taken, once (freeing here as well was a double free). */
+%typemap(in) (uint32_t count, const bits_file_info *files) (PyObject *items = NULL) {
+    items = PySequence_Tuple($input);
+    if (!items) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError))
+            PyErr_SetString(PyExc_TypeError, "a sequence of (url, path) pairs is expected");
+        SWIG_fail;
     }
+    Py_ssize_t n = PyTuple_GET_SIZE(items);
+    if ((size_t)n > UINT32_MAX)
+        SWIG_exception_fail(SWIG_OverflowError, "too many files for one call");
+    $2 = (bits_file_info *)calloc(n ? (size_t)n : 1, sizeof(bits_file_info));
+    if (!$2) {
+        PyErr_NoMemory();
+        SWIG_fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PyTuple_GET_ITEM(items, i);
+        const char *text[2];
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 ||
+            !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0)) || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1)))
+            SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of str");
+        for (int k = 0; k < 2; k++) {
+            Py_ssize_t len = 0;
+            text[k] = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(pair, k), &len);
+            if (!text[k]) /* a lone surrogate has no UTF-8 */
+                SWIG_exception_fail(SWIG_TypeError, "each file must be a (url, path) tuple of UTF-8 encodable str");
+            if (OPENBITS_HAS_NUL(text[k], (size_t)len + 1)) { /* C would see it cut */
+                OPENBITS_SWIG_FAIL(BITS_E_INVALIDARG);
+                SWIG_fail;
+            }
+        }
+        $2[i].remote_name = text[0];
+        $2[i].local_name = text[1];
+    }
+    $1 = (uint32_t)n;
 }
 %typemap(freearg) (uint32_t count, const bits_file_info *files) {
     free((void *)$2);
-    Py_XDECREF(seq$argnum);
+    Py_XDECREF(items$argnum);
+}
+
+/* bits_manager_close waits for the notification thread (unless called
+ * from inside a callback, when no callback starts after it returns):
+ * afterwards the manager's callback can no longer run, so the binding
+ * drops the callable it held for it (event callbacks, below). */
+%exception bits_manager_close {
+    $action
+    openbits_py_drop(openbits_py_unlink(arg1, 1, ULLONG_MAX));
 }
 
 %include "openbits.i"
@@ -68,13 +100,74 @@ static void openbits_raise(int32_t hr)
 /* ---- event callbacks -------------------------------------------------------- */
 
 %{
+/* The library keeps only the user_data pointer it is given, so the
+ * binding holds a reference to each registered callable until the
+ * library says that callable can no longer run: event.h's contract is
+ * that bits_*_set_event_callback (with NULL or a new callback) returns
+ * only once a running call of the old one has returned, and it is never
+ * called again afterwards; bits_manager_close likewise.
+ *
+ * Registrations on one owner (a job or a manager) from several threads
+ * reach the library in an order the binding cannot see, so it does not
+ * guess which one was replaced. Each call reads a clock when it begins;
+ * a registration whose call had returned before that came before it in
+ * the library's order, so this call (or one between) replaced it: once
+ * this call returns, such a registration is dropped. Calls that overlap
+ * keep each other's callables until a later call (or close) settles
+ * them: a callable may live a little longer than needed, never shorter.
+ * From inside a callback the library does not wait for that callback
+ * (it is the caller): the trampoline holds its own reference for the
+ * duration of each call, so dropping the registration then is safe too.
+ * The list and the clock are guarded by the GIL. */
+typedef struct openbits_py_reg {
+    struct openbits_py_reg *next;
+    void *owner;                 /* the bits_job or bits_manager */
+    int is_manager;
+    PyObject *callable;          /* a reference of its own */
+    unsigned long long returned; /* the clock when its registration returned */
+} openbits_py_reg;
+
+static openbits_py_reg *openbits_py_regs;
+static unsigned long long openbits_py_clock;
+
+/* Unlinks the registrations of @p owner whose call returned before
+ * @p began (all of them for ULLONG_MAX) and returns them as a list. */
+static openbits_py_reg *openbits_py_unlink(void *owner, int is_manager, unsigned long long began)
+{
+    openbits_py_reg *dead = NULL, **p = &openbits_py_regs;
+    while (*p) {
+        openbits_py_reg *r = *p;
+        if (r->owner == owner && r->is_manager == is_manager && r->returned < began) {
+            *p = r->next;
+            r->next = dead;
+            dead = r;
+        } else {
+            p = &r->next;
+        }
+    }
+    return dead;
+}
+
+/* Drops the callables of a list from openbits_py_unlink. Done after the
+ * list left the registry: a finalizer may register again. */
+static void openbits_py_drop(openbits_py_reg *dead)
+{
+    while (dead) {
+        openbits_py_reg *next = dead->next;
+        Py_DECREF(dead->callable);
+        free(dead);
+        dead = next;
+    }
+}
+
 /* Runs on the library's notification thread with no library lock held.
- * The callable is borrowed: openbits.job keeps it alive while registered
- * (the library waits for a running callback before unregistering returns). */
+ * user_data is a callable the registry holds (above); the call holds a
+ * reference of its own, since the callable may replace itself. */
 static void openbits_py_trampoline(const bits_event *ev, void *user_data)
 {
     PyGILState_STATE gil = PyGILState_Ensure();
     PyObject *callable = (PyObject *)user_data;
+    Py_INCREF(callable);
     PyObject *job = SWIG_InternalNewPointerObj(SWIG_as_voidptr(ev->job), SWIGTYPE_p_bits_job, 0);
     PyObject *file = ev->file ? SWIG_InternalNewPointerObj(SWIG_as_voidptr(ev->file), SWIGTYPE_p_bits_file, 0)
                               : (Py_INCREF(Py_None), Py_None);
@@ -85,24 +178,74 @@ static void openbits_py_trampoline(const bits_event *ev, void *user_data)
     Py_XDECREF(result);
     Py_XDECREF(job);
     Py_XDECREF(file);
+    Py_DECREF(callable);
     PyGILState_Release(gil);
+}
+
+/* Registers @p callable (None: removes) with the GIL held; releases the
+ * GIL only around the library's call, which may wait for a running
+ * callback that needs the GIL. */
+static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *callable)
+{
+    PyObject *held = callable == Py_None ? NULL : callable;
+    openbits_py_reg *reg = NULL;
+    bits_hresult hr;
+    if (held) {
+        reg = (openbits_py_reg *)calloc(1, sizeof *reg);
+        if (!reg)
+            return BITS_E_OUTOFMEMORY;
+        Py_INCREF(held);
+        reg->owner = owner;
+        reg->is_manager = is_manager;
+        reg->callable = held;
+    }
+    unsigned long long began = ++openbits_py_clock;
+    Py_BEGIN_ALLOW_THREADS
+    if (is_manager)
+        hr = bits_manager_set_event_callback((bits_manager *)owner, held ? openbits_py_trampoline : NULL, held);
+    else
+        hr = bits_job_set_event_callback((bits_job *)owner, held ? openbits_py_trampoline : NULL, held);
+    Py_END_ALLOW_THREADS
+    if (hr < 0) { /* nothing changed in the library */
+        if (reg) {
+            Py_DECREF(held);
+            free(reg);
+        }
+        return hr;
+    }
+    openbits_py_reg *dead = openbits_py_unlink(owner, is_manager, began);
+    if (reg) {
+        reg->returned = ++openbits_py_clock;
+        reg->next = openbits_py_regs;
+        openbits_py_regs = reg;
+    }
+    openbits_py_drop(dead);
+    return hr;
 }
 %}
 
-%typemap(in) PyObject *callable "$1 = $input;";
+/* An event callback: a callable, or None to remove it. */
+%typemap(in) PyObject *callable {
+    if ($input != Py_None && !PyCallable_Check($input))
+        SWIG_exception_fail(SWIG_TypeError, "a callable or None is expected");
+    $1 = $input;
+}
+
+/* They take the GIL in hand themselves (openbits_py_register). */
+%nothreadallow openbits_set_job_callback;
+%nothreadallow openbits_set_manager_callback;
 
 %inline %{
 /* Registers @p callable (or None) for the job's events. The callable is
- * called as callable(kind, state, error_code, job, file). */
+ * called as callable(kind, state, error_code, job, file) on the library's
+ * notification thread; the binding keeps it alive as long as the library
+ * may call it. Replacing or removing waits for a running call. */
 bits_hresult openbits_set_job_callback(bits_job *job, PyObject *callable) {
-    if (callable == Py_None)
-        return bits_job_set_event_callback(job, NULL, NULL);
-    return bits_job_set_event_callback(job, openbits_py_trampoline, callable);
+    return openbits_py_register(job, 0, callable);
 }
+/* The same for every job of the manager (bits_manager_set_event_callback). */
 bits_hresult openbits_set_manager_callback(bits_manager *manager, PyObject *callable) {
-    if (callable == Py_None)
-        return bits_manager_set_event_callback(manager, NULL, NULL);
-    return bits_manager_set_event_callback(manager, openbits_py_trampoline, callable);
+    return openbits_py_register(manager, 1, callable);
 }
 /* The address of a handle, to compare handles from different wrappers. */
 unsigned long long openbits_handle_address(bits_job *job) {

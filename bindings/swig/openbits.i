@@ -12,6 +12,8 @@
  * - Every function keeps its C name. A call returning bits_hresult raises
  *   the language's error when the code is negative; otherwise it returns
  *   the code followed by the out-parameters, in order.
+ * - String arguments with an embedded NUL are refused with the
+ *   language's error for BITS_E_INVALIDARG (C would see them cut).
  * - char ** results become strings (or null) and are freed with
  *   bits_free(); GUIDs are "{...}" strings both ways; struct_size
  *   snapshots are allocated and filled (struct_size set) by the wrapper.
@@ -50,6 +52,31 @@
 
 /* ---- strings ------------------------------------------------------------------------ */
 
+/* A C string ends at its first NUL, so a string with an embedded NUL
+ * would reach the library cut short ("/x/nul\0/../../etc/x" as "/x/nul").
+ * Every string argument is refused with BITS_E_INVALIDARG instead (the
+ * language's error for it, as a failed call raises) before the call.
+ * SWIG_AsCharPtrAndSize gives the size with the terminating NUL; a NULL
+ * string (None, undef) has no NUL to find and is the library's to judge. */
+%{
+#define OPENBITS_HAS_NUL(buf, size) ((buf) && (size) > 1 && memchr((buf), '\0', (size) - 1) != NULL)
+%}
+%typemap(in, fragment="SWIG_AsCharPtrAndSize") const char * (int res, char *buf = 0, size_t size = 0, int alloc = 0) {
+    res = SWIG_AsCharPtrAndSize($input, &buf, &size, &alloc);
+    if (!SWIG_IsOK(res)) {
+        %argument_fail(res, "$type", $symname, $argnum);
+    }
+    if (OPENBITS_HAS_NUL(buf, size)) {
+        OPENBITS_SWIG_FAIL(BITS_E_INVALIDARG);
+        SWIG_fail; /* freearg frees buf */
+    }
+    $1 = buf;
+}
+%typemap(freearg, noblock=1) const char * {
+    if (alloc$argnum == SWIG_NEWOBJ) %delete_array(buf$argnum);
+}
+
+
 %typemap(in, numinputs=0) char ** (char *temp = NULL) "$1 = &temp;";
 %typemap(argout, fragment="SWIG_FromCharPtr") char ** {
     %append_output(SWIG_FromCharPtr(*$1));
@@ -80,13 +107,17 @@ OPENBITS_HANDLE_OUT(bits_error)
     %append_output(SWIG_FromCharPtr(text));
     bits_free(text);
 }
-%typemap(in, fragment="SWIG_AsCharPtrAndSize") const bits_guid *id (bits_guid temp, char *buf = 0, int alloc = 0) {
-    if (!SWIG_IsOK(SWIG_AsCharPtrAndSize($input, &buf, NULL, &alloc)) ||
-        bits_guid_from_string(buf, &temp) != BITS_S_OK) {
-        if (alloc == SWIG_NEWOBJ) %delete_array(buf);
-        SWIG_exception_fail(SWIG_ValueError, "a GUID string is expected");
-    }
+%typemap(in, fragment="SWIG_AsCharPtrAndSize") const bits_guid *id (bits_guid temp, char *buf = 0, size_t size = 0, int alloc = 0) {
+    int ok = SWIG_IsOK(SWIG_AsCharPtrAndSize($input, &buf, &size, &alloc));
+    int nul = ok && OPENBITS_HAS_NUL(buf, size);
+    ok = ok && !nul && bits_guid_from_string(buf, &temp) == BITS_S_OK;
     if (alloc == SWIG_NEWOBJ) %delete_array(buf);
+    if (nul) {
+        OPENBITS_SWIG_FAIL(BITS_E_INVALIDARG);
+        SWIG_fail;
+    }
+    if (!ok)
+        SWIG_exception_fail(SWIG_ValueError, "a GUID string is expected");
     $1 = &temp;
 }
 

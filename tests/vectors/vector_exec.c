@@ -14,6 +14,10 @@
 /* The most handles an array out-parameter may ask for. */
 #define MAX_CELT 1024u
 
+/* BITS_E_INVALIDARG (Windows' E_INVALIDARG; the number is part of the
+ * ABI): what a call with a string holding a NUL returns (has_nul). */
+#define VECTOR_E_INVALIDARG 0x80070057u
+
 typedef enum { VB_INT, VB_STR, VB_HANDLE } binding_kind;
 
 typedef struct {
@@ -169,12 +173,24 @@ static binding *ref(run *r, const vector_tok *t, binding_kind kind)
     return b;
 }
 
-/* The string of a STR token with every "$TMP" replaced (malloc'd). */
+/* A STR token holding a NUL before its end (README.md: no C string can
+ * carry it). */
+static int tok_has_nul(const vector_tok *t)
+{
+    return t->kind == VTOK_STR && t->len && memchr(t->text, '\0', t->len) != NULL;
+}
+
+/* The string of a STR token with every "$TMP" replaced (malloc'd). The
+ * count walks all len bytes, as the copy does: a NUL before "$TMP" must
+ * not hide it (the buffer would be too short). */
 static char *expand(run *r, const vector_tok *t)
 {
     size_t tl = strlen(r->tmpdir), n = 0;
-    for (const char *p = t->text; (p = strstr(p, "$TMP")); p += 4)
-        n++;
+    for (size_t i = 0; i + 4 <= t->len; i++)
+        if (memcmp(t->text + i, "$TMP", 4) == 0) {
+            n++;
+            i += 3;
+        }
     char *out = malloc(t->len + n * tl + 1), *o = out;
     if (!out)
         return NULL;
@@ -239,7 +255,7 @@ static int build_arg(run *r, const vector_type *type, const vector_tok *t, size_
     case VT_GUID:
         if (string_arg(r, t, &f->strings[i]) != 0)
             return -1;
-        if (!f->strings[i]) {
+        if (!f->strings[i] || tok_has_nul(t)) { /* a NUL: refused before the call */
             a->p = NULL;
             return 0;
         }
@@ -337,6 +353,10 @@ static int check_string(run *r, const vector_tok *want, const char *got)
     case VTOK_NULL:
         return got ? mismatch(r, "out-value \"%s\", expected NULL", got) : 0;
     case VTOK_STR:
+        /* strcmp would compare only up to the NUL; a C string never holds one. */
+        if (tok_has_nul(want))
+            return mismatch(r, "out-value \"%.200s\", expected a string holding a NUL",
+                            got ? got : "(null)");
         if (!(expected = expand(r, want)))
             return mismatch(r, "out of memory");
         rc = got && strcmp(got, expected) == 0
@@ -426,6 +446,8 @@ static int write_file(run *r, const vector_step *s)
     if (s->nargs != 2 || s->args[0].kind != VTOK_STR || s->args[1].kind != VTOK_STR ||
         s->has_expect)
         return mismatch(r, "write_file takes a path and a content string");
+    if (tok_has_nul(&s->args[0]))
+        return mismatch(r, "write_file: a path cannot hold a NUL");
     char *path = expand(r, &s->args[0]);
     FILE *f = path ? fopen(path, "wb") : NULL;
     int rc = f && fwrite(s->args[1].text, 1, s->args[1].len, f) == s->args[1].len ? 0 : -1;
@@ -486,6 +508,20 @@ static int check_return(run *r, const vector_sig *sig, vector_word ret)
     return mismatch(r, "this return cannot be checked that way");
 }
 
+/* A string or GUID argument holding a NUL. A C string ends at its first
+ * NUL, so the library would see it cut ("a\0b" as "a"); the bindings
+ * refuse such a string before the call with BITS_E_INVALIDARG
+ * (bindings/swig/openbits.i), and so do the runners, which stand in for a
+ * binding here: every runner answers the same (README.md). */
+static int has_nul(const vector_sig *sig, const vector_step *s)
+{
+    for (size_t i = 0; i < s->nargs && i < sig->nparams; i++)
+        if ((sig->params[i].kind == VT_STR || sig->params[i].kind == VT_GUID) &&
+            tok_has_nul(&s->args[i]))
+            return 1;
+    return 0;
+}
+
 static int exec_step(run *r, const vector_step *s, size_t *calls)
 {
     const vector_sig *sig = vector_sigs_find(r->sigs, s->call);
@@ -506,7 +542,10 @@ static int exec_step(run *r, const vector_step *s, size_t *calls)
         nout += f->is_out[i];
     if (rc == 0 && s->nouts && s->nouts != nout)
         rc = mismatch(r, "%zu out-values listed for %zu out arguments", s->nouts, nout);
-    if (rc == 0) {
+    if (rc == 0 && has_nul(sig, s)) {
+        ret.u = VECTOR_E_INVALIDARG; /* refused, as a binding does */
+        ++*calls;
+    } else if (rc == 0) {
         rc = r->backend->call(r->backend->ctx, sig, f->args, &ret);
         ++*calls;
     }

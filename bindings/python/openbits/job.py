@@ -1,7 +1,6 @@
 """Jobs and files: the Python face of bits_job and bits_file."""
 
 import datetime
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -16,11 +15,6 @@ __all__ = ["Job", "File", "Progress", "FileProgress", "Times", "ErrorInfo", "Eve
 
 # States a job never leaves (spec 1.3): wait() cannot get past them.
 _FINAL = frozenset({JobState.ACKNOWLEDGED, JobState.CANCELLED})
-
-# Callables registered for events, kept alive while registered (the C
-# library holds only a borrowed pointer). Keyed by the job handle address.
-_callbacks = {}
-_callbacks_lock = threading.Lock()
 
 
 def _time(us):
@@ -131,9 +125,6 @@ class Job:
         h, self._h = getattr(self, "_h", None), None
         if h is not None:
             _c.bits_job_release(h)
-
-    def _key(self):
-        return _c.openbits_handle_address(self._h)
 
     # -- identity and state --------------------------------------------------
     @property
@@ -334,37 +325,22 @@ class Job:
     # -- events ---------------------------------------------------------------------
     def on_event(self, callback: Optional[Callable[[Event], None]]) -> None:
         """Calls callback(Event) on the library's notification thread for
-        the events the notify flags allow; None unregisters (and waits for
-        a running call)."""
-        _register(self._key(), callback,
-                  lambda fn: _c.openbits_set_job_callback(self._h, fn))
-
-
-def _register(key, callback, set_in_c):
-    """Registers (or with None removes) `callback` through `set_in_c`,
-    keeping the callable alive in _callbacks while the library may call
-    it. The old one is dropped only after the library stopped using it."""
-    if callback is None:
-        set_in_c(None)  # waits for a running call to return
-        with _callbacks_lock:
-            _callbacks.pop(key, None)
-        return
-    trampoline = _event_trampoline(callback)
-    with _callbacks_lock:
-        previous = _callbacks.get(key)
-        _callbacks[key] = trampoline
-    try:
-        set_in_c(trampoline)
-    except BaseException:
-        with _callbacks_lock:
-            if previous is None:
-                _callbacks.pop(key, None)
-            else:
-                _callbacks[key] = previous
-        raise
+        the events the notify flags allow; None unregisters. Replacing or
+        unregistering waits for a running call (unless made from inside
+        it); the callback is kept alive as long as the library may call
+        it, and let go once it no longer can."""
+        _c.openbits_set_job_callback(self._h, _event_trampoline(callback))
 
 
 def _event_trampoline(callback):
+    """What the binding registers for `callback`: a callable taking the
+    trampoline's (kind, state, error_code, job, file); None stays None.
+    The binding (openbits_python.i) holds it while the library may call it."""
+    if callback is None:
+        return None
+    if not callable(callback):
+        raise TypeError("a callable or None is expected")
+
     def call(kind, state, error_code, job, file):
         f = None
         if file is not None:

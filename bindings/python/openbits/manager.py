@@ -5,7 +5,7 @@ from typing import Iterator, List, Optional, Union
 
 from . import _openbits as _c
 from .enums import JobType, Limit
-from .job import Job, _callbacks, _callbacks_lock, _register
+from .job import Job, _event_trampoline
 
 __all__ = ["Manager"]
 
@@ -26,8 +26,8 @@ class Manager:
         """Closes the store; Job objects stay readable. Safe to call twice."""
         h, self._h = getattr(self, "_h", None), None
         if h is not None:
-            with _callbacks_lock:
-                _callbacks.pop(("manager", id(self)), None)
+            # Waits for the notification thread; the binding lets go of
+            # the manager's callback only then (it may still run until).
             _c.bits_manager_close(h)
 
     def __enter__(self):
@@ -76,7 +76,7 @@ class Manager:
         return _c.bits_manager_get_limit(self._handle(), int(which))[1]
 
     def on_event(self, callback) -> None:
-        """Receives the events of every job; None unregisters."""
-        handle = self._handle()
-        _register(("manager", id(self)), callback,
-                  lambda fn: _c.openbits_set_manager_callback(handle, fn))
+        """Receives the events of every job; None unregisters. As
+        Job.on_event: replacing waits for a running call, and the callback
+        is kept alive as long as the library may call it."""
+        _c.openbits_set_manager_callback(self._handle(), _event_trampoline(callback))
