@@ -250,6 +250,19 @@ static bits_hresult call_bits_manager_get_event_fd(const arg *a)
     return bits_manager_get_event_fd(PICK(a, F.m), OUT(a, fd));
 }
 
+static void ignore_log(uint32_t level, bits_job *job, const char *message, void *data)
+{
+    (void)level;
+    (void)job;
+    (void)message;
+    (void)data;
+}
+
+static bits_hresult call_bits_manager_set_log_callback(const arg *a)
+{
+    return bits_manager_set_log_callback(PICK(a, F.m), a->u2, a->u ? ignore_log : NULL, NULL);
+}
+
 static bits_hresult call_bits_manager_dispatch(const arg *a)
 {
     uint32_t n = 0;
@@ -516,6 +529,11 @@ static void build_table(void)
         R(bits_manager_get_event_fd, "NULL out-pointer", INVALIDARG, { .null_out = 1 }),
         R(bits_manager_get_event_fd, "not opened with EVENT_FD", BG_E_INVALID_STATE, { 0 }),
         R(bits_manager_dispatch, "NULL manager", INVALIDARG, { .null_handle = 1 }),
+        R(bits_manager_set_log_callback, "NULL manager", INVALIDARG,
+          { .null_handle = 1, .u = 1, .u2 = 3 }),
+        R(bits_manager_set_log_callback, "level 0", INVALIDARG, { .u = 1, .u2 = 0 }),
+        R(bits_manager_set_log_callback, "level past DEBUG", INVALIDARG, { .u = 1, .u2 = 5 }),
+        R(bits_manager_set_log_callback, "removing with any level", BITS_S_OK, { .u = 0, .u2 = 9 }),
         R(bits_manager_dispatch, "not opened with EVENT_FD", BG_E_INVALID_STATE, { 0 }),
 
         /* job.h: identity and lifecycle */

@@ -80,6 +80,44 @@ BITS_API bits_hresult bits_manager_get_event_fd(bits_manager *manager, int32_t *
  */
 BITS_API bits_hresult bits_manager_dispatch(bits_manager *manager, uint32_t *out_count);
 
+/* ---- A log of what the library does ------------------------------------ */
+
+/** Log levels, from the least to the most verbose. */
+#define BITS_LOG_ERROR 1u   /**< a job failed (ERROR) */
+#define BITS_LOG_WARNING 2u /**< a transient failure, a retry, lines dropped */
+#define BITS_LOG_INFO 3u    /**< every state change and why; restarts of a file */
+#define BITS_LOG_DEBUG 4u   /**< the HTTP requests and responses: request and
+                                 status lines and headers (credentials and
+                                 cookies redacted), never bodies */
+
+/**
+ * The log callback. @p job is the job the line is about (borrowed, may be
+ * NULL); @p message is one line of UTF-8 without a newline, borrowed for
+ * the call. Runs where the manager's event callbacks run (its
+ * notification thread, or bits_manager_dispatch() in fd mode), in order
+ * with the events, never with a library lock held.
+ */
+typedef void (*bits_log_fn)(uint32_t level, bits_job *job, const char *message,
+                            void *user_data);
+
+/**
+ * Sends the manager's log lines up to @p max_level (BITS_LOG_*) to @p fn;
+ * NULL removes it. Replacing or removing waits until a running call of
+ * the old callback has returned (unless done from inside it), so its
+ * user_data may then go. A callback slower than the lines come loses the
+ * excess (at most 10,000 wait) and is told how many with a WARNING line.
+ * The lines are for people (a trace like curl -v): their wording may
+ * change between releases.
+ *
+ * @return BITS_S_OK; BITS_E_INVALIDARG (NULL manager, or @p max_level
+ *         not 1..4 with a callback); BG_E_INVALID_STATE (closed, when
+ *         registering); BITS_E_FAIL (the notification thread could not
+ *         start).
+ * @threadsafety any thread.
+ */
+BITS_API bits_hresult bits_manager_set_log_callback(bits_manager *manager, uint32_t max_level,
+                                                    bits_log_fn fn, void *user_data);
+
 BITS_END_DECLS
 
 #endif /* OPENBITS_EXPERIMENTAL_H */

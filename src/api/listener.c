@@ -6,9 +6,13 @@
  */
 #include "api/api.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/clock.h"
+#include "util/codes.h"
+#include "util/guid.h"
 #include "util/strings.h"
 
 static int waits_for_engine(uint32_t s)
@@ -33,14 +37,45 @@ void ob_api_ensure_engine_locked(ob_runtime *rt)
     }
 }
 
+/* The log line of a state change: every one at INFO, a transient failure
+ * at WARNING with its retry time, ERROR at ERROR. Queue lock held. */
+static void log_state_locked(ob_runtime *rt, bits_job *job, const ob_change *ch)
+{
+    ob_notifier *n = rt->notifier;
+    uint32_t want = ob_notify_log_level(n);
+    uint32_t level = ch->to == BG_JOB_STATE_ERROR             ? BITS_LOG_ERROR
+                     : ch->to == BG_JOB_STATE_TRANSIENT_ERROR ? BITS_LOG_WARNING
+                                                              : BITS_LOG_INFO;
+    if (level > want)
+        return;
+    char gid[OB_GUID_TEXT_SIZE], why[640] = "", retry[48] = "";
+    ob_guid_format(&job->id, gid);
+    if ((ch->to == BG_JOB_STATE_ERROR || ch->to == BG_JOB_STATE_TRANSIENT_ERROR) &&
+        job->error.set)
+        snprintf(why, sizeof why, ": %s%s%s%s", ob_code_name(job->error.code),
+                 job->error.detail ? " (" : "", job->error.detail ? job->error.detail : "",
+                 job->error.detail ? ")" : "");
+    if (ch->to == BG_JOB_STATE_TRANSIENT_ERROR && ch->origin != OB_ORIGIN_SYNC &&
+        job->sched.retry_at) {
+        int64_t s = (job->sched.retry_at - ob_mono_us() + 999999) / 1000000;
+        snprintf(retry, sizeof retry, "; retry in %lld s", (long long)(s > 0 ? s : 0));
+    }
+    ob_notify_log_locked(n, level, job, "%s \"%s\": %s -> %s%s%s%s", gid,
+                         job->props.display_name, ob_state_name(ch->from),
+                         ob_state_name(ch->to), why, retry,
+                         ch->origin == OB_ORIGIN_SYNC ? " (seen in the store)" : "");
+}
+
 /* Queue lock and change lock held. */
 static void applied_locked(void *ctx, bits_job *job, const ob_change *ch)
 {
     ob_runtime *rt = ctx;
-    if (ch->moved)
+    if (ch->moved) {
+        log_state_locked(rt, job, ch);
         ob_notify_state_locked(rt->notifier, job, ch->to);
-    else
+    } else {
         ob_notify_event_locked(rt->notifier, job, BITS_EVENT_JOB_MODIFICATION, NULL);
+    }
     if (ch->moved && ch->to == BG_JOB_STATE_QUEUED)
         ob_api_ensure_engine_locked(rt);
     /* A state, a priority, a bandwidth cap, a file: the engine looks again. */

@@ -290,3 +290,22 @@ BITS_API bits_hresult bits_manager_dispatch(bits_manager *manager, uint32_t *out
         return BG_E_INVALID_STATE;
     return ob_notifier_dispatch(rt->notifier, out_count);
 }
+
+BITS_API bits_hresult bits_manager_set_log_callback(bits_manager *manager, uint32_t max_level,
+                                                    bits_log_fn fn, void *user_data)
+{
+    if (!manager || (fn && (max_level < BITS_LOG_ERROR || max_level > BITS_LOG_DEBUG)))
+        return BITS_E_INVALIDARG;
+    ob_queue *q = manager->q;
+    ob_runtime *rt = q->owner;
+    bits_hresult hr = BITS_S_OK;
+    ob_queue_lock(q);
+    if (fn && q->closed)
+        hr = BG_E_INVALID_STATE;
+    else if (fn)
+        hr = ob_notifier_start_locked(rt->notifier);
+    if (hr >= 0)
+        ob_notifier_set_log_cb_locked(rt->notifier, max_level, fn, user_data);
+    ob_queue_unlock(q);
+    return hr;
+}

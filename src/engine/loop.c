@@ -290,6 +290,10 @@ static void finish_transfer_locked(ob_engine *e, ob_transfer *t, int64_t now)
     case OB_OUTCOME_RESTART:
         ob_temp_reset(file, t->fd);
         note_file_locked(e, file, now);
+        ob_notify_log_locked(e->notifier, BITS_LOG_INFO, job,
+                             "file %u starts over from byte 0: the server's answer does not"
+                             " continue it (restart %u)",
+                             file->index, file->restarts + 1);
         if (++file->restarts > MAX_RESTARTS) {
             static const ob_failure loop = { BG_E_INVALID_SERVER_RESPONSE,
                                              BG_ERROR_CONTEXT_REMOTE_FILE, 1 };

@@ -304,6 +304,7 @@ int ob_request_setup(ob_transfer *t)
     set_security(t, url);
     set_proxy(t, url);
     set_credentials(t);
+    ob_trace_setup(t);
     free(url);
     return 0;
 }

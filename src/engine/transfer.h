@@ -102,6 +102,12 @@ CURL *ob_transfer_take_easy(ob_transfer *t);
  * as the transfer's failure. Queue lock held. */
 int ob_request_setup(ob_transfer *t);
 
+/* ---- trace.c ------------------------------------------------------------------------ */
+
+/* Sends the request and response lines and headers of @p t to the log
+ * (BITS_LOG_DEBUG), when a log callback wants them. Queue lock held. */
+void ob_trace_setup(ob_transfer *t);
+
 /* ---- response.c ------------------------------------------------------------------- */
 
 /* Judges the final response once, before its first body byte is written

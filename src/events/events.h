@@ -10,6 +10,8 @@
 #ifndef OB_EVENTS_EVENTS_H
 #define OB_EVENTS_EVENTS_H
 
+#include "openbits/experimental.h"
+
 #include "model/model.h"
 
 typedef struct ob_notifier ob_notifier;
@@ -39,6 +41,21 @@ void ob_notifier_set_manager_cb_locked(ob_notifier *n, bits_event_fn fn, void *d
 /* Waits (dropping the lock meanwhile) until no callback of @p job is
  * running, unless the caller is the notification thread. Queue lock held. */
 void ob_notifier_wait_idle_locked(ob_notifier *n, bits_job *job);
+
+/* The log callback (NULL removes it) and the most verbose level it wants
+ * (BITS_LOG_*); waits until a running call of the old one returned.
+ * Queue lock held. */
+void ob_notifier_set_log_cb_locked(ob_notifier *n, uint32_t level, bits_log_fn fn, void *data);
+
+/* The most verbose level the log callback wants, 0 without one. Any
+ * thread, no lock: to skip building lines nobody reads. */
+uint32_t ob_notify_log_level(const ob_notifier *n);
+
+/* Queues a log line (printf format) of @p level about @p job (may be
+ * NULL), delivered in order with the events; dropped when no callback
+ * wants that level, or when 10,000 lines already wait. Queue lock held. */
+void ob_notify_log_locked(ob_notifier *n, uint32_t level, bits_job *job, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Queues an event for the job's callback and the manager callback,
  * filtered by the job's notify flags. JOB_MODIFICATION of progress and

@@ -13,6 +13,8 @@
 #include "events/events.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -22,7 +24,9 @@
 
 typedef struct pending_event {
     struct pending_event *next;
-    bits_job *job;              /* reference held while queued */
+    bits_job *job;              /* reference held while queued; NULL for some log lines */
+    char *log_text;             /* a log line (kind 0), owned */
+    uint32_t log_level;
     uint32_t kind;
     int32_t file_index;         /* FILE_TRANSFERRED; else -1 */
     uint32_t state;
@@ -39,12 +43,20 @@ struct ob_notifier {
     pthread_cond_t wake;        /* an event was queued, or stop */
     pthread_cond_t idle;        /* a callback returned */
     pending_event *head;
+    pending_event **tail;       /* the last element's next (or &head) */
     int stop;
     int drain;                  /* on stop, deliver what is queued first */
     bits_job *running_job;      /* whose per-job callback is running */
     int running_manager;        /* the manager callback is running */
     bits_event_fn manager_cb;
     void *manager_cb_data;
+    /* The log callback: lines up to log_level (atomic: transfers read it). */
+    bits_log_fn log_cb;
+    void *log_cb_data;
+    _Atomic uint32_t log_level;  /* 0 = no callback */
+    int running_log;             /* the log callback is running */
+    uint32_t queued_logs;        /* log lines waiting */
+    uint32_t dropped_logs;       /* lines dropped since the last delivered one */
     /* Fd mode. */
     int fd_mode;
     int timer_fd;               /* -1 in thread mode */
@@ -53,12 +65,21 @@ struct ob_notifier {
     pthread_t dispatcher;
 };
 
+static void event_free(pending_event *ev)
+{
+    if (ev->job)
+        ob_job_unref(ev->job);
+    free(ev->log_text);
+    free(ev);
+}
+
 ob_notifier *ob_notifier_new(ob_queue *q, int fd_mode)
 {
     ob_notifier *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
     n->q = q;
+    n->tail = &n->head;
     n->timer_fd = -1;
     if (fd_mode) {
         n->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -99,8 +120,7 @@ void ob_notifier_free(ob_notifier *n)
     while (n->head) {
         pending_event *ev = n->head;
         n->head = ev->next;
-        ob_job_unref(ev->job);
-        free(ev);
+        event_free(ev);
     }
     if (n->timer_fd >= 0)
         close(n->timer_fd);
@@ -118,16 +138,26 @@ static int is_notifier_thread(const ob_notifier *n)
     return n->started && pthread_equal(pthread_self(), n->thread);
 }
 
+/* Appends @p ev and wakes whoever delivers. */
+static void append_locked(ob_notifier *n, pending_event *ev)
+{
+    *n->tail = ev;
+    n->tail = &ev->next;
+    if (n->fd_mode)
+        arm_locked(n, ev->not_before > 0 ? ev->not_before : ob_mono_us());
+    else
+        pthread_cond_signal(&n->wake);
+}
+
 static void enqueue_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_file *file,
                            int job_only, int coalesce)
 {
     if (!n->started || n->stop)
         return;
-    pending_event **tail = &n->head;
-    for (; *tail; tail = &(*tail)->next) {
+    for (pending_event *q = coalesce ? n->head : NULL; q; q = q->next) {
         /* Progress and property changes: one queued JOB_MODIFICATION per
          * job is enough. State changes are each delivered. */
-        if (coalesce && (*tail)->job == job && (*tail)->kind == kind && (*tail)->coalescible)
+        if (q->job == job && q->kind == kind && q->coalescible)
             return;
     }
     pending_event *ev = calloc(1, sizeof *ev);
@@ -144,11 +174,42 @@ static void enqueue_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_fi
     if (coalesce && job->last_modification_event)
         ev->not_before = job->last_modification_event +
                          (int64_t)job->props.min_notify_interval_ms * 1000;
-    *tail = ev;
-    if (n->fd_mode)
-        arm_locked(n, ev->not_before > 0 ? ev->not_before : ob_mono_us());
-    else
-        pthread_cond_signal(&n->wake);
+    append_locked(n, ev);
+}
+
+/* Log lines waiting at most: a callback slower than the trace drops the
+ * excess (and is told how many). */
+#define MAX_QUEUED_LOGS 10000
+
+uint32_t ob_notify_log_level(const ob_notifier *n)
+{
+    return atomic_load_explicit(&((ob_notifier *)n)->log_level, memory_order_relaxed);
+}
+
+void ob_notify_log_locked(ob_notifier *n, uint32_t level, bits_job *job, const char *fmt, ...)
+{
+    if (!n->log_cb || level > atomic_load(&n->log_level) || n->stop || !n->started)
+        return;
+    if (n->queued_logs >= MAX_QUEUED_LOGS) {
+        n->dropped_logs++;
+        return;
+    }
+    pending_event *ev = calloc(1, sizeof *ev);
+    va_list ap;
+    va_start(ap, fmt);
+    int ok = ev && vasprintf(&ev->log_text, fmt, ap) >= 0;
+    va_end(ap);
+    if (!ok) {
+        free(ev);
+        return;
+    }
+    if (job)
+        ob_job_ref(job);
+    ev->job = job;
+    ev->log_level = level;
+    ev->file_index = -1;
+    n->queued_logs++;
+    append_locked(n, ev);
 }
 
 static int wanted(const ob_notifier *n, const bits_job *job, uint32_t kind)
@@ -192,6 +253,8 @@ static pending_event *take_due(ob_notifier *n, int64_t now, int64_t *wait_until)
         pending_event *ev = *p;
         if (ev->not_before <= now) {
             *p = ev->next;
+            if (!ev->next)
+                n->tail = p;
             return ev;
         }
         if (!*wait_until || ev->not_before < *wait_until)
@@ -216,8 +279,35 @@ static void call_unlocked(ob_notifier *n, bits_event_fn fn, void *data, const bi
     pthread_cond_broadcast(&n->idle);
 }
 
+static void deliver_log_locked(ob_notifier *n, pending_event *ev)
+{
+    n->queued_logs--;
+    bits_log_fn fn = n->log_cb;
+    if (!fn || ev->log_level > atomic_load(&n->log_level))
+        return;
+    void *data = n->log_cb_data;
+    uint32_t dropped = n->dropped_logs;
+    n->dropped_logs = 0;
+    n->running_log = 1;
+    ob_queue_unlock(n->q);
+    if (dropped) {
+        char text[96];
+        snprintf(text, sizeof text, "%u log lines dropped: the log callback is slower than they come",
+                 dropped);
+        fn(BITS_LOG_WARNING, NULL, text, data);
+    }
+    fn(ev->log_level, ev->job, ev->log_text, data);
+    ob_queue_lock(n->q);
+    n->running_log = 0;
+    pthread_cond_broadcast(&n->idle);
+}
+
 static void deliver_locked(ob_notifier *n, pending_event *ev)
 {
+    if (ev->log_text) {
+        deliver_log_locked(n, ev);
+        return;
+    }
     bits_job *job = ev->job;
     bits_event e = { .struct_size = sizeof e, .kind = ev->kind, .job = job,
                      .state = ev->state, .error_code = ev->code };
@@ -240,10 +330,11 @@ static void drain_locked(ob_notifier *n)
     while (n->head) {
         pending_event *ev = n->head;
         n->head = ev->next;
+        if (!n->head)
+            n->tail = &n->head;
         if (n->drain && !ev->coalescible)
             deliver_locked(n, ev);
-        ob_job_unref(ev->job);
-        free(ev);
+        event_free(ev);
     }
     pthread_cond_broadcast(&n->idle);
 }
@@ -270,8 +361,7 @@ bits_hresult ob_notifier_dispatch(ob_notifier *n, uint32_t *count)
         if (!ev)
             break;
         deliver_locked(n, ev);
-        ob_job_unref(ev->job);
-        free(ev);
+        event_free(ev);
         delivered++;
     }
     if (!n->stop && n->head)
@@ -294,8 +384,7 @@ static void *notifier_main(void *arg)
         pending_event *ev = take_due(n, ob_mono_us(), &wait_until);
         if (ev) {
             deliver_locked(n, ev);
-            ob_job_unref(ev->job);
-            free(ev);
+            event_free(ev);
         } else if (wait_until) {
             struct timespec ts = ob_mono_timespec(wait_until);
             pthread_cond_timedwait(&n->wake, &q->lock, &ts);
@@ -329,6 +418,17 @@ void ob_notifier_set_manager_cb_locked(ob_notifier *n, bits_event_fn fn, void *d
     /* The old callback may be running: wait so its user_data can go. */
     if (!is_notifier_thread(n)) {
         while (n->running_manager)
+            pthread_cond_wait(&n->idle, &n->q->lock);
+    }
+}
+
+void ob_notifier_set_log_cb_locked(ob_notifier *n, uint32_t level, bits_log_fn fn, void *data)
+{
+    n->log_cb = fn;
+    n->log_cb_data = data;
+    atomic_store(&n->log_level, fn ? level : 0);
+    if (!is_notifier_thread(n)) {
+        while (n->running_log)
             pthread_cond_wait(&n->idle, &n->q->lock);
     }
 }
