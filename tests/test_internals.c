@@ -381,6 +381,7 @@ static void test_url_redaction(void **unused)
         { "http://erin:pw@ho st/x@y", "http://***@y" },
         { "http://erin:pw\\x@host/", "http://***@host/" },
         { "http:erin:pw@host/", "http:***@host/" }, /* read as a bare authority */
+        { "file:\\\\\\etpseri:pw@r", "***@r" }, /* libcurl: user "file", no slashes */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *shown = ob_url_redact(cases[i].url);

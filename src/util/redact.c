@@ -17,8 +17,9 @@ static int is_scheme_char(char c)
 }
 
 /* Where the authority starts: after "scheme:" and its slashes (libcurl
- * takes one to three; backslashes too, as WHATWG does). 0 when @p s does
- * not start with "scheme:/": a bare authority ("erin:pw@proxy:3128"). */
+ * takes one to three, and no backslash). 0 when @p s does not start with
+ * "scheme:/": a bare authority ("erin:pw@proxy:3128"), as libcurl reads
+ * it too. */
 static size_t authority_start(const char *s)
 {
     size_t i = 0;
@@ -26,9 +27,9 @@ static size_t authority_start(const char *s)
         return 0;
     while (is_scheme_char(s[i]))
         i++;
-    if (s[i] != ':' || (s[i + 1] != '/' && s[i + 1] != '\\'))
+    if (s[i] != ':' || s[i + 1] != '/')
         return 0;
-    for (i++; s[i] == '/' || s[i] == '\\'; i++)
+    for (i++; s[i] == '/'; i++)
         ;
     return i;
 }
