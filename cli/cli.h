@@ -1,6 +1,8 @@
 /*
  * cli.h - the pieces of the openbits command-line tool. It uses only the
- * public C API (it is also an example of using it).
+ * public C API (it is also an example of using it), and the library's
+ * pure URL redaction (src/util/redact.c, compiled in): every URL it
+ * prints goes through cli_url() or cli_url_list().
  */
 #ifndef OPENBITS_CLI_H
 #define OPENBITS_CLI_H
@@ -55,6 +57,13 @@ const char *cli_state_name(uint32_t state);
 /* "NORMAL", "OVERRIDE", ...: the names the setters accept ("?" if unknown). */
 const char *cli_priority_name(uint32_t priority);
 const char *cli_proxy_usage_name(uint32_t usage);
+
+/* A URL (or a space-separated list of them) as the CLI shows it: the
+ * password of its userinfo replaced by "***" (docs/security.md). Returns
+ * a new string (free()): "***" alone when out of memory, never the
+ * password; NULL for NULL (or when even that is out of memory). */
+char *cli_url(const char *url);
+char *cli_url_list(const char *list);
 
 /* JSON output helpers. */
 void json_string(FILE *out, const char *s);

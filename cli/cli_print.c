@@ -6,6 +6,24 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/redact.h"
+
+char *cli_url(const char *url)
+{
+    if (!url)
+        return NULL;
+    char *shown = ob_url_redact(url);
+    return shown ? shown : strdup(OB_REDACTED);
+}
+
+char *cli_url_list(const char *list)
+{
+    if (!list)
+        return NULL;
+    char *shown = ob_url_redact_list(list);
+    return shown ? shown : strdup(OB_REDACTED);
+}
+
 void cli_print_job_error(FILE *out, const char *prefix, bits_job *job)
 {
     bits_error *err;
@@ -91,6 +109,7 @@ static void print_properties(cli *c, bits_job *job)
     bits_job_get_owner(job, &owner);
     bits_job_get_notify_cmd_line(job, &program, &params);
     bits_job_get_proxy_settings(job, &usage, &plist, &bypass);
+    char *proxies = cli_url_list(plist); /* a proxy may carry user:password@ */
     bits_job_get_minimum_retry_delay(job, &retry);
     bits_job_get_no_progress_timeout(job, &noprog);
     bits_job_get_maximum_download_time(job, &maxtime);
@@ -111,7 +130,7 @@ static void print_properties(cli *c, bits_job *job)
                (long long)t.creation_time, (long long)t.modification_time,
                (long long)t.transfer_completion_time, retry, noprog, maxtime, nflags, sflags,
                (unsigned long long)bandwidth, usage);
-        json_string(stdout, plist);
+        json_string(stdout, proxies);
         fputs(", \"proxy_bypass\": ", stdout);
         json_string(stdout, bypass);
         fputs(", \"notify_program\": ", stdout);
@@ -129,7 +148,7 @@ static void print_properties(cli *c, bits_job *job)
                "  proxy usage %s%s%s%s%s\n",
                desc ? desc : "", owner ? owner : "?", created, modified, done, retry, noprog,
                maxtime, nflags, sflags, (unsigned long long)bandwidth, cli_proxy_usage_name(usage),
-               plist ? ", proxies " : "", plist ? plist : "", bypass ? ", bypass " : "",
+               proxies ? ", proxies " : "", proxies ? proxies : "", bypass ? ", bypass " : "",
                bypass ? bypass : "");
         if (program)
             printf("  notify command line: %s %s\n", program, params ? params : "");
@@ -139,6 +158,7 @@ static void print_properties(cli *c, bits_job *job)
     bits_free(program);
     bits_free(params);
     bits_free(plist);
+    free(proxies);
     bits_free(bypass);
 }
 
@@ -154,12 +174,13 @@ static void print_files(cli *c, bits_job *job)
         char *remote = NULL, *local = NULL, *temp = NULL;
         bits_file_progress fp = { .struct_size = sizeof fp };
         bits_file_get_remote_name(f, &remote);
+        char *shown = cli_url(remote); /* never the password of the URL */
         bits_file_get_local_name(f, &local);
         bits_file_get_temporary_name(f, &temp);
         bits_file_get_progress(f, &fp);
         if (c->json) {
             printf("%s{\"remote_name\": ", i ? ", " : "");
-            json_string(stdout, remote);
+            json_string(stdout, shown);
             fputs(", \"local_name\": ", stdout);
             json_string(stdout, local);
             fputs(", \"temporary_name\": ", stdout);
@@ -169,12 +190,14 @@ static void print_files(cli *c, bits_job *job)
             printf(", \"bytes_transferred\": %llu, \"completed\": %s}",
                    (unsigned long long)fp.bytes_transferred, fp.completed ? "true" : "false");
         } else {
-            printf("  %s -> %s (%llu", remote, local, (unsigned long long)fp.bytes_transferred);
+            printf("  %s -> %s (%llu", shown ? shown : "?", local ? local : "?",
+                   (unsigned long long)fp.bytes_transferred);
             if (fp.bytes_total != BG_SIZE_UNKNOWN)
                 printf(" of %llu", (unsigned long long)fp.bytes_total);
             printf(" bytes%s)\n", fp.completed ? ", completed" : "");
         }
         bits_free(remote);
+        free(shown);
         bits_free(local);
         bits_free(temp);
         bits_file_release(f);

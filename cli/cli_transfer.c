@@ -149,8 +149,11 @@ static int add_pairs(bits_job *job, int npairs, char **pairs)
         hr = BITS_S_OK; /* unless one alone fails too */
         for (int i = 0; i < npairs && !bits_failed(hr); i++) {
             hr = bits_job_add_file(job, infos[i].remote_name, infos[i].local_name);
-            if (bits_failed(hr))
-                fprintf(stderr, "openbits: %s -> %s\n", pairs[2 * i], pairs[2 * i + 1]);
+            if (bits_failed(hr)) {
+                char *shown = cli_url(pairs[2 * i]);
+                fprintf(stderr, "openbits: %s -> %s\n", shown ? shown : "?", pairs[2 * i + 1]);
+                free(shown);
+            }
         }
     }
     if (bits_failed(hr))

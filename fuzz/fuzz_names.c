@@ -3,11 +3,14 @@
  * bits_job_add_file checks them (src/validate.c). Whatever is accepted
  * must keep the documented promises: valid UTF-8 within the limit, one of
  * the accepted forms, no control characters, no "." or ".." component in
- * a local name, and http(s) URLs that libcurl itself can parse.
+ * a local name, and http(s) URLs that libcurl itself can parse. Any
+ * string, as shown (src/util/redact.c), holds no password libcurl can
+ * read but "***", and one without an '@' is shown as it is.
  */
 #include <curl/curl.h>
 
 #include "fuzz_input.h"
+#include "util/redact.h"
 #include "util/utf8.h"
 #include "util/validate.h"
 
@@ -44,6 +47,24 @@ static void check_remote(const char *s)
     }
 }
 
+static void check_shown(const char *s)
+{
+    char *shown = ob_url_redact(s);
+    FUZZ_CHECK(shown != NULL);
+    if (!strchr(s, '@'))
+        FUZZ_CHECK(strcmp(shown, s) == 0);
+    CURLU *u = curl_url();
+    FUZZ_CHECK(u != NULL);
+    char *password = NULL;
+    if (curl_url_set(u, CURLUPART_URL, shown, CURLU_NON_SUPPORT_SCHEME | CURLU_GUESS_SCHEME) ==
+            CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK)
+        FUZZ_CHECK(strcmp(password, OB_REDACTED) == 0);
+    curl_free(password);
+    curl_url_cleanup(u);
+    free(shown);
+}
+
 static void check_local(const char *s)
 {
     if (ob_validate_local_name(s) != BITS_S_OK)
@@ -57,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *s = fuzz_string(data, size);
     check_remote(s);
+    check_shown(s);
     check_local(s);
     free(s);
     return 0;

@@ -431,6 +431,125 @@ def test_daemon_logs_job_outcomes(run, server, www, dest):
     assert "serving" in log and "stopped" in log
 
 
+URL_PASSWORD = "UrlPwLeak123"      # in the URLs' userinfo
+JOB_PASSWORD = "JobPwLeak456"      # the job's credentials (setcredentials)
+PROXY_PASSWORD = "ProxyPwLeak789"  # in a proxy list entry
+REDIRECT_PASSWORD = "RedirPwLeak0"  # in a refused redirect's target
+
+
+def with_userinfo(url, password, user="erin"):
+    return url.replace("http://", "http://%s:%s@" % (user, password), 1)
+
+
+def wait_state(run, job, wanted, seconds=30):
+    end = time.time() + seconds
+    state = None
+    while time.time() < end:
+        state = run("getstate", job).stdout.strip()
+        if state == wanted:
+            return state
+        time.sleep(0.1)
+    assert state == wanted, (job, state)
+
+
+def test_passwords_are_never_printed(run, daemon, server, www, dest):
+    """Issue 15: URLs with a password, job credentials and a proxy with a
+    password; every command that prints a job, in every form, and the
+    daemon's log, never show one (the user name and the rest do)."""
+    passwords = (URL_PASSWORD, JOB_PASSWORD, PROXY_PASSWORD, REDIRECT_PASSWORD)
+    make_file(www, "urlauth.bin", 3000)
+    make_file(www, "both.bin", 3000)
+    make_file(www, "target.bin", 10)
+    server.configure("/urlauth.bin", basic_auth=["erin", URL_PASSWORD])
+    server.configure("/both.bin", basic_auth=["erin", JOB_PASSWORD])
+    redirect_to = with_userinfo(server.url("/target.bin"), REDIRECT_PASSWORD)
+    server.configure("/moved.bin", redirect=redirect_to, redirect_status=302)
+    # The URL's own credentials are what the transfer needs: kept for it.
+    url_job = run("create", "url-credentials", check=0).stdout.strip()
+    run("addfile", url_job, with_userinfo(server.url("/urlauth.bin"), URL_PASSWORD),
+        str(dest / "urlauth.bin"), check=0)
+    # The job's credentials win over the URL's (libcurl's CURLOPT_USERNAME).
+    both = run("create", "both-credentials", check=0).stdout.strip()
+    run("addfile", both, with_userinfo(server.url("/both.bin"), URL_PASSWORD),
+        str(dest / "both.bin"), check=0)
+    run("setcredentials", both, "SERVER", "BASIC", "erin", "-", input=JOB_PASSWORD + "\n",
+        check=0)
+    # A redirect to a URL with a password, refused: its error names it.
+    refused = run("create", "refused-redirect", check=0).stdout.strip()
+    run("addfile", refused, with_userinfo(server.url("/moved.bin"), URL_PASSWORD),
+        str(dest / "moved.bin"), check=0)
+    run("setsecurityflags", refused, "0x0200", check=0)  # BG_HTTP_REDIRECT_POLICY_DISALLOW
+    # Never resumed: a proxy with a password and the job's credentials.
+    idle = run("create", "idle", check=0).stdout.strip()
+    run("addfile", idle, with_userinfo(server.url("/idle.bin"), URL_PASSWORD),
+        str(dest / "idle.bin"), check=0)
+    run("setproxysettings", idle, "OVERRIDE",
+        "http://erin:%s@127.0.0.1:9 plain:3128" % PROXY_PASSWORD, "<local>", check=0)
+    run("/setcredentials", idle, "PROXY", "BASIC", "erin", JOB_PASSWORD, check=0)
+    for job in (url_job, both, refused):
+        run("resume", job, check=0)
+    wait_state(run, url_job, "TRANSFERRED")
+    wait_state(run, both, "TRANSFERRED")
+    wait_state(run, refused, "ERROR")
+
+    outputs = []
+
+    def shown(*args, check=0):
+        p = run(*args, check=check)
+        outputs.append((args, p.stdout + p.stderr))
+        return p.stdout
+
+    for fmt in ([], ["--json"]):
+        for job in (url_job, both, refused, idle):
+            shown(*fmt, "info", job)
+            shown(*fmt, "info", job, "--verbose")
+            shown(*fmt, "/info", job)
+            shown(*fmt, "/info", job, "/verbose")
+            shown(*fmt, "getstate", job)
+        shown(*fmt, "list")
+        shown(*fmt, "list", "--verbose")
+        shown(*fmt, "list", "--all", "--verbose")
+        shown(*fmt, "/list")
+        shown(*fmt, "/list", "/allusers", "/verbose")
+        shown(*fmt, "monitor", "--count", "1")
+        shown(*fmt, "/monitor", "--count", "1")
+        shown(*fmt, "geterror", refused)
+        shown(*fmt, "/geterror", refused)
+    # A refused URL names the pair to blame; the command says where it fails.
+    shown("transfer", with_userinfo(server.url("/x.bin"), URL_PASSWORD + "@x"),
+          str(dest / "x.bin"), check=5)
+    # A transfer in the foreground, its progress and outcome.
+    make_file(www, "fg.bin", 2000)
+    server.configure("/fg.bin", basic_auth=["erin", URL_PASSWORD])
+    shown("transfer", with_userinfo(server.url("/fg.bin"), URL_PASSWORD),
+          str(dest / "fg.bin"), check=0)
+    shown("--json", "transfer", with_userinfo(server.url("/fg.bin"), URL_PASSWORD),
+          str(dest / "fg2.bin"), check=0)
+    for job in (url_job, both):
+        shown("complete", job)
+    shown("cancel", refused)
+
+    for args, text in outputs:
+        for password in passwords:
+            assert password not in text, (args, text)
+    everything = "\n".join(text for _, text in outputs)
+    # The URLs are shown, user name and all, with the password replaced.
+    assert with_userinfo(server.url("/urlauth.bin"), "***") in everything
+    assert with_userinfo(server.url("/target.bin"), "***") in everything  # the redirect
+    assert "http://erin:***@127.0.0.1:9 plain:3128" in everything          # the proxies
+    info = json.loads(run("--json", "info", idle, "--verbose", check=0).stdout)
+    assert info["files"][0]["remote_name"] == with_userinfo(server.url("/idle.bin"), "***")
+    # Where the transfer needs them, they were there.
+    assert (dest / "urlauth.bin").exists() and (dest / "both.bin").exists()
+    assert (dest / "fg.bin").exists()
+    # The daemon ran those transfers; its log names jobs, never a password.
+    with open(run.store + ".openbitsd.log") as f:
+        log = f.read()
+    assert '"url-credentials": TRANSFERRED' in log and '"refused-redirect": ERROR' in log, log
+    for password in passwords:
+        assert password not in log, log
+
+
 def test_bash_completion(run):
     script = os.path.join(os.path.dirname(__file__), "..", "cli", "openbits.bash-completion")
     job = run("create", "completed", check=0).stdout.strip()

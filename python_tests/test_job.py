@@ -91,6 +91,20 @@ def test_files_and_enumeration(manager, dest):
     assert manager.jobs() == [job]
 
 
+def test_file_repr_hides_the_url_password(manager, dest):
+    """Issue 15: the remote name comes back as set (the caller's data, the
+    transfer needs it); repr() shows it as the CLI does."""
+    job = manager.create_job("repr")
+    url = "http://erin:UrlPwLeak123@127.0.0.1:9/a?b=c@d"
+    job.add_file(url, str(dest / "a"))
+    job.add_file("file:///etc/host@name", str(dest / "b"))
+    first, second = job.files
+    assert first.remote_name == url
+    assert "UrlPwLeak123" not in repr(first)
+    assert "'http://erin:***@127.0.0.1:9/a?b=c@d'" in repr(first)
+    assert "'file:///etc/host@name'" in repr(second)
+
+
 def test_store_keeps_jobs(store_dir, dest):
     with openbits.Manager(store_dir) as mgr:
         job = mgr.create_job("kept")

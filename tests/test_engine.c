@@ -845,6 +845,51 @@ static void test_redirect_policies(void **state)
     free(src), free(d), free(target);
 }
 
+/* A redirect refused under DISALLOW names its target in the error's
+ * description, with the password of its userinfo redacted (issue 15);
+ * the file's remote name records the target as the server sent it. */
+static void test_refused_redirect_hides_password(void **state)
+{
+    (void)state;
+    char *d = env_dl_path(&E, "leaky.bin");
+    char target[256], fields[512];
+    snprintf(target, sizeof target, "http://erin:UrlPwLeak123@127.0.0.1:%d/target.bin",
+             E.srv.port);
+    snprintf(fields, sizeof fields, "\"redirect\": \"%s\", \"redirect_status\": 302", target);
+    env_configure(&E, "leaky.bin", fields);
+    bits_job *job = env_new_job(&E, "leaky redirect");
+    env_add(&E, job, "leaky.bin", d);
+    assert_hr_equal(bits_job_set_credentials(job, BG_AUTH_TARGET_SERVER, BG_AUTH_SCHEME_BASIC,
+                                             "erin", "JobPwLeak456"),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_set_security_flags(job, BG_HTTP_REDIRECT_POLICY_DISALLOW),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    assert_int_equal(wait_for(job, DONE_MASK, 20), BG_JOB_STATE_ERROR);
+    expect_error(job, BG_E_HTTP_ERROR_302, BG_ERROR_CONTEXT_REMOTE_FILE);
+    bits_error *err;
+    char *desc = NULL, *expected = NULL;
+    assert_hr_equal(bits_job_get_error(job, &err), BITS_S_OK);
+    assert_hr_equal(bits_error_get_description(err, &desc), BITS_S_OK);
+    assert_true(asprintf(&expected,
+                         "Redirect to http://erin:***@127.0.0.1:%d/target.bin refused by the "
+                         "job's policy.",
+                         E.srv.port) > 0);
+    if (!strstr(desc, expected))
+        fail_msg("description: %s", desc);
+    assert_null(strstr(desc, "UrlPwLeak123"));
+    assert_null(strstr(desc, "JobPwLeak456"));
+    char *remote = remote_of_first_file(job);
+    assert_string_equal(remote, target); /* the caller's data: returned as recorded */
+    bits_free(remote);
+    bits_free(desc);
+    free(expected);
+    bits_error_free(err);
+    assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
+    bits_job_release(job);
+    free(d);
+}
+
 /* Proxies: OVERRIDE sends requests to the listed proxy, PRECONFIG takes
  * http_proxy from the environment, NO_PROXY ignores it. */
 static void test_proxy_settings(void **state)
@@ -1147,6 +1192,7 @@ int main(void)
         T(test_files_in_flight),
         T(test_https_verification),
         T(test_redirect_policies),
+        T(test_refused_redirect_hides_password),
         T(test_server_restart_between_requests),
         T(test_symlink_at_destination_is_not_followed),
         T(test_proxy_settings),

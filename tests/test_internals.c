@@ -1,8 +1,8 @@
 /*
  * test_internals.c - the pure pieces, walked exhaustively: every cell of
  * the state table against an independent statement of the spec, the
- * argument validators, the notify command-line splitter, and failure
- * classification and header parsing.
+ * argument validators, the notify command-line splitter, failure
+ * classification, header parsing and the redaction of URLs for showing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 
 #include "util/classify.h"
 #include "util/cmdline_split.h"
+#include "util/redact.h"
 #include "util/response_headers.h"
 #include "model/state.h"
 #include "test_support.h"
@@ -333,6 +334,76 @@ static void test_proxy_lists(void **unused)
     free(big);
 }
 
+/* ---- URLs as shown: the password redacted --------------------------------- */
+
+static void test_url_redaction(void **unused)
+{
+    (void)unused;
+    static const struct {
+        const char *url, *shown;
+    } cases[] = {
+        /* no userinfo, a user name only, file:// and paths: unchanged */
+        { "http://host/x", "http://host/x" },
+        { "https://host:8443/a/b?c=d#e", "https://host:8443/a/b?c=d#e" },
+        { "http://erin@host/x", "http://erin@host/x" },
+        { "http://host/p@th?q=a@b#f@g", "http://host/p@th?q=a@b#f@g" },
+        { "http://host?mail=a@b", "http://host?mail=a@b" },
+        { "file:///tmp/a@b:c", "file:///tmp/a@b:c" },
+        { "file://localhost/tmp/x", "file://localhost/tmp/x" },
+        { "/tmp/erin:pw@host/x", "/tmp/erin:pw@host/x" },
+        { "", "" },
+        /* a password: replaced, the user name and the rest kept as set */
+        { "http://erin:UrlPwLeak123@host/x", "http://erin:***@host/x" },
+        { "https://erin:UrlPwLeak123@host:8443/a?b#c", "https://erin:***@host:8443/a?b#c" },
+        { "HTTPS://Erin:PW@Host", "HTTPS://Erin:***@Host" },
+        { "http://erin:p%40ss%3Aw@host/", "http://erin:***@host/" },
+        { "http://er%69n:pw@host/", "http://er%69n:***@host/" },
+        { "http://erin:p:w@host/", "http://erin:***@host/" },
+        { "http://erin:@host/", "http://erin:***@host/" },
+        { "http://:pw@host/", "http://:***@host/" },
+        { "http://erin:pw@[::1]:8080/x", "http://erin:***@[::1]:8080/x" },
+        { "http://erin:pw@[fe80::1%25eth0]/x", "http://erin:***@[fe80::1%25eth0]/x" },
+        { "http://erin:pw@host/p@th?q=a@b", "http://erin:***@host/p@th?q=a@b" },
+        { "http://erin:pw@host?q=a:b@c", "http://erin:***@host?q=a:b@c" },
+        { "http:///erin:pw@host/", "http:///erin:***@host/" },
+        { "socks5://erin:pw@proxy:1080", "socks5://erin:***@proxy:1080" },
+        /* a bare authority, as a proxy is written */
+        { "erin:pw@proxy:3128", "erin:***@proxy:3128" },
+        { "proxy:3128", "proxy:3128" },
+        /* malformed: everything up to the last '@' goes */
+        { "http://erin:pa/ss@host/x", "http://***@host/x" },
+        { "http://erin:pa?ss@host/x", "http://***@host/x" },
+        { "http://erin:pa#ss@host/x", "http://***@host/x" },
+        { "http://a@b:pw@host/", "http://***@host/" },
+        { "http://erin:pw@@host/", "http://***@host/" },
+        { "http://erin:pw@", "http://***@" },
+        { "http://erin:pw@host:99999/", "http://***@host:99999/" },
+        { "http://erin:pw@ho st/x@y", "http://***@y" },
+        { "http://erin:pw\\x@host/", "http://***@host/" },
+        { "http:erin:pw@host/", "http:***@host/" }, /* read as a bare authority */
+        { "file:\\\\\\etpseri:pw@r", "***@r" }, /* libcurl: user "file", no slashes */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *shown = ob_url_redact(cases[i].url);
+        assert_non_null(shown);
+        if (strcmp(shown, cases[i].shown) != 0)
+            fail_msg("%s: shown as %s, expected %s", cases[i].url, shown, cases[i].shown);
+        free(shown);
+    }
+    assert_null(ob_url_redact(NULL));
+
+    char *list = ob_url_redact_list("  http://u:pw1@p1:8080 p2:3128  u2:pw2@p3:1 ");
+    assert_string_equal(list, "  http://u:***@p1:8080 p2:3128  u2:***@p3:1 ");
+    free(list);
+    list = ob_url_redact_list("");
+    assert_string_equal(list, "");
+    free(list);
+    list = ob_url_redact_list("a:@b c:@d"); /* the largest growth: 3 bytes an entry */
+    assert_string_equal(list, "a:***@b c:***@d");
+    free(list);
+    assert_null(ob_url_redact_list(NULL));
+}
+
 /* ---- command line, classification, parsing ---------------------------------- */
 
 static void test_cmdline_split(void **unused)
@@ -453,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_local_names),
         cmocka_unit_test(test_custom_headers),
         cmocka_unit_test(test_proxy_lists),
+        cmocka_unit_test(test_url_redaction),
         cmocka_unit_test(test_cmdline_split),
         cmocka_unit_test(test_http_status_classes),
         cmocka_unit_test(test_curl_and_errno_classes),

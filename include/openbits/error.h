@@ -33,7 +33,9 @@ BITS_API bits_hresult bits_error_get_file(bits_error *error, bits_file **out_fil
 
 /**
  * A sentence describing the error (GetErrorDescription): the code's
- * message, followed by detail such as the server's status text.
+ * message, followed by detail such as the server's status text. A URL in
+ * it (a refused redirect's target) has the password of its userinfo
+ * replaced by "***"; job credentials and custom headers never appear.
  * @param out_text new string; free with bits_free().
  * @return BITS_S_OK; BITS_E_INVALIDARG; BITS_E_OUTOFMEMORY.
  */

@@ -19,7 +19,12 @@ BITS_API uint32_t bits_file_add_ref(bits_file *file);
 /** Drops one reference; NULL is ignored. @return the remaining count. */
 BITS_API uint32_t bits_file_release(bits_file *file);
 
-/** The remote name exactly as added, or as last set (GetRemoteName).
+/** The remote name exactly as added, or as last set (GetRemoteName), or
+ * the redirect target the engine recorded (BG_HTTP_REDIRECT_POLICY_*).
+ * A password in the URL's userinfo comes back too, as in BITS: it is the
+ * caller's own data, and the transfer needs it. Do not show it as is:
+ * what the library itself shows (error descriptions) and the openbits
+ * tool show the URL with the password replaced by "***".
  * @return BITS_S_OK; BITS_E_INVALIDARG; BITS_E_OUTOFMEMORY. */
 BITS_API bits_hresult bits_file_get_remote_name(bits_file *file, char **out_name);
 

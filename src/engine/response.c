@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "fs/fs.h"
+#include "util/redact.h"
 #include "util/response_headers.h"
 #include "util/strings.h"
 #include "util/validate.h"
@@ -133,8 +134,11 @@ static void check_error_status_locked(ob_transfer *t, long status)
         f.transient = 0; /* a redirect under DISALLOW is fatal (spec 4.9) */
         if (target && ob_validate_remote_name(target) >= 0) {
             ob_replace_string(&t->report_url, target);
-            snprintf(detail, sizeof detail, "Redirect to %s refused by the job's policy.",
-                     target);
+            char *shown = ob_url_redact(target); /* a description never shows a password */
+            if (shown)
+                snprintf(detail, sizeof detail, "Redirect to %s refused by the job's policy.",
+                         shown);
+            free(shown);
         }
     }
     const char *retry_after = ob_response_header(t, "Retry-After");

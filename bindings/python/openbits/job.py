@@ -1,6 +1,7 @@
 """Jobs and files: the Python face of bits_job and bits_file."""
 
 import datetime
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -73,6 +74,25 @@ class Event:
     file: Optional["File"]
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[/\\]+")
+
+
+def _shown_url(url):
+    """A URL as repr() shows it: the password of its userinfo replaced by
+    "***", the user name kept, as the C library and the CLI show URLs
+    (src/util/redact.c, docs/security.md). A remote name always parses
+    (AddFile checks it with libcurl), so the authority is the text up to
+    the first "/", "\\", "?" or "#", and the userinfo ends at its last "@"."""
+    if not url or url.startswith("/"):
+        return url
+    m = _SCHEME.match(url)
+    start = m.end() if m else 0
+    end = start + len(re.split(r"[/\\?#]", url[start:], maxsplit=1)[0])
+    at = url.rfind("@", start, end)
+    colon = url.find(":", start, at) if at >= 0 else -1
+    return url if colon < 0 else url[:colon + 1] + "***" + url[at:]
+
+
 def _size(n):
     return None if n == SIZE_UNKNOWN else n
 
@@ -110,7 +130,7 @@ class File:
         return FileProgress(_size(p.bytes_total), p.bytes_transferred, bool(p.completed))
 
     def __repr__(self):
-        return f"<openbits.File {self.remote_name!r} -> {self.local_name!r}>"
+        return f"<openbits.File {_shown_url(self.remote_name)!r} -> {self.local_name!r}>"
 
 
 class Job:
