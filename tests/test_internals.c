@@ -402,6 +402,24 @@ static void test_url_redaction(void **unused)
     assert_string_equal(list, "a:***@b c:***@d");
     free(list);
     assert_null(ob_url_redact_list(NULL));
+
+    /* URLs inside a line of text, as libcurl's verbose text quotes them. */
+    static const struct { const char *text, *shown; } lines[] = {
+        { "Issue another request to this URL: 'http://erin:pw@h/x'",
+          "Issue another request to this URL: 'http://erin:***@h/x'" },
+        { "Location: https://u:secret@host:8443/a b http://x/", "Location: https://u:***@host:8443/a b http://x/" },
+        { "no url here", "no url here" },
+        { "two <http://a:1@x> and \"ftp://b:2@y\"", "two <http://a:***@x> and \"ftp://b:***@y\"" },
+        { "bare :// and ://@x", "bare :// and ***@x" }, /* in doubt: redacted */
+        { "", "" },
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        char *shown = ob_text_redact_urls(lines[i].text);
+        assert_non_null(shown);
+        assert_string_equal(shown, lines[i].shown);
+        free(shown);
+    }
+    assert_null(ob_text_redact_urls(NULL));
 }
 
 /* ---- command line, classification, parsing ---------------------------------- */

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/redact.h"
+
 /* 1 when the header line @p line (of @p len bytes, "Name: value") must
  * not show its value. Queue lock held (the job's custom headers). */
 static int secret_header(const bits_job *job, const char *line, size_t len)
@@ -48,15 +50,19 @@ static void log_lines_locked(ob_transfer *t, const char *prefix, const char *dat
         size_t shown = len;
         while (shown && (data[shown - 1] == '\r' || data[shown - 1] == '\n'))
             shown--;
-        if (shown) {
-            if (secret_header(t->job, data, shown)) {
-                const char *colon = memchr(data, ':', shown);
-                ob_notify_log_locked(t->notifier, BITS_LOG_DEBUG, t->job, "%s %.*s: <redacted>",
-                                     prefix, (int)(colon - data), data);
-            } else {
-                ob_notify_log_locked(t->notifier, BITS_LOG_DEBUG, t->job, "%s %.*s", prefix,
-                                     (int)shown, data);
-            }
+        if (shown && secret_header(t->job, data, shown)) {
+            const char *colon = memchr(data, ':', shown);
+            ob_notify_log_locked(t->notifier, BITS_LOG_DEBUG, t->job, "%s %.*s: <redacted>",
+                                 prefix, (int)(colon - data), data);
+        } else if (shown) {
+            /* A Location header, or libcurl's text about a redirect, may
+             * hold a URL with a password. */
+            char *line = strndup(data, shown);
+            char *safe = line ? ob_text_redact_urls(line) : NULL;
+            if (safe)
+                ob_notify_log_locked(t->notifier, BITS_LOG_DEBUG, t->job, "%s %s", prefix, safe);
+            free(line);
+            free(safe);
         }
         data += len + (eol != NULL);
     }

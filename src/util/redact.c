@@ -143,3 +143,44 @@ char *ob_url_redact_list(const char *list)
     out[n] = '\0';
     return out;
 }
+
+char *ob_text_redact_urls(const char *text)
+{
+    if (!text)
+        return NULL;
+    /* Each URL grows by at most OB_REDACTED (an empty password). */
+    size_t len = strlen(text), urls = 0;
+    for (const char *p = text; (p = strstr(p, "://")); p += 3)
+        urls++;
+    char *out = malloc(len + urls * (sizeof OB_REDACTED - 1) + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    const char *p = text;
+    for (const char *sep; (sep = strstr(p, "://"));) {
+        /* The URL starts at its scheme, right before "://". */
+        const char *start = sep;
+        while (start > p && is_scheme_char(start[-1]))
+            start--;
+        /* It ends at a blank, a quote or an angle bracket. */
+        size_t ulen = strcspn(start, " \t'\"<>");
+        memcpy(out + n, p, (size_t)(start - p));
+        n += (size_t)(start - p);
+        char *url = strndup(start, ulen);
+        char *shown = url ? ob_url_redact(url) : NULL;
+        free(url);
+        if (!shown) {
+            free(out);
+            return NULL;
+        }
+        size_t m = strlen(shown);
+        memcpy(out + n, shown, m);
+        n += m;
+        free(shown);
+        p = start + ulen;
+        if (ulen == 0)
+            p = sep + 3; /* "://" alone: go on after it */
+    }
+    strcpy(out + n, p);
+    return out;
+}

@@ -34,4 +34,11 @@ char *ob_url_redact(const char *url);
  * spaces are kept. NULL for NULL, or when out of memory. */
 char *ob_url_redact_list(const char *list);
 
+/* A new copy of @p text (free()) with every URL in it ("scheme://..." up
+ * to a blank, a quote or an angle bracket) shown as ob_url_redact()
+ * shows it: for lines that quote URLs, as libcurl's verbose text does
+ * ("Issue another request to this URL: 'http://erin:pw@...'"). NULL for
+ * NULL, or when out of memory. */
+char *ob_text_redact_urls(const char *text);
+
 #endif
