@@ -93,8 +93,8 @@ static void test_events_in_own_loop(void **unused)
     (void)unused;
     bits_manager *m = open_fd_manager(NULL);
     seen s = { .lock = PTHREAD_MUTEX_INITIALIZER, .main = pthread_self() };
-    env_serve(&E, "one.bin", 100000, 1);
-    env_serve(&E, "two.bin", 50000, 2);
+    free(env_serve(&E, "one.bin", 100000, 1));
+    free(env_serve(&E, "two.bin", 50000, 2));
     bits_guid id;
     bits_job *job;
     assert_hr_equal(bits_manager_create_job(m, "fd", BG_JOB_TYPE_DOWNLOAD, &id, &job), BITS_S_OK);

@@ -96,7 +96,7 @@ static void test_trace_without_secrets(void **unused)
     char with_user[512], config[700];
     snprintf(with_user, sizeof with_user, "http://alice:PaSsW0rd-L0g@%s", target + 7);
     snprintf(config, sizeof config, "\"redirect\": \"%s\"", with_user);
-    env_serve(&E, "moved.bin", 10, 4);
+    free(env_serve(&E, "moved.bin", 10, 4));
     env_configure(&E, "moved.bin", config);
     job = env_new_job(&E, "redirected");
     char *d2 = env_dl_path(&E, "moved.bin");
