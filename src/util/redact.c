@@ -107,6 +107,22 @@ char *ob_url_redact(const char *url)
     return splice(url, (size_t)(colon + 1 - url), at);
 }
 
+/* Appends the shown form of the @p len bytes at @p s to @p out at *n
+ * (which the caller sized for it). 0, or -1 when out of memory. */
+static int append_redacted(char *out, size_t *n, const char *s, size_t len)
+{
+    char *piece = strndup(s, len);
+    char *shown = piece ? ob_url_redact(piece) : NULL;
+    free(piece);
+    if (!shown)
+        return -1;
+    size_t m = strlen(shown);
+    memcpy(out + *n, shown, m);
+    *n += m;
+    free(shown);
+    return 0;
+}
+
 char *ob_url_redact_list(const char *list)
 {
     if (!list)
@@ -127,17 +143,10 @@ char *ob_url_redact_list(const char *list)
         size_t word = strcspn(p, " ");
         if (word == 0)
             break;
-        char *entry = strndup(p, word);
-        char *shown = entry ? ob_url_redact(entry) : NULL;
-        free(entry);
-        if (!shown) {
+        if (append_redacted(out, &n, p, word) < 0) {
             free(out);
             return NULL;
         }
-        size_t m = strlen(shown);
-        memcpy(out + n, shown, m);
-        n += m;
-        free(shown);
         p += word;
     }
     out[n] = '\0';
@@ -166,17 +175,10 @@ char *ob_text_redact_urls(const char *text)
         size_t ulen = strcspn(start, " \t'\"<>");
         memcpy(out + n, p, (size_t)(start - p));
         n += (size_t)(start - p);
-        char *url = strndup(start, ulen);
-        char *shown = url ? ob_url_redact(url) : NULL;
-        free(url);
-        if (!shown) {
+        if (append_redacted(out, &n, start, ulen) < 0) {
             free(out);
             return NULL;
         }
-        size_t m = strlen(shown);
-        memcpy(out + n, shown, m);
-        n += m;
-        free(shown);
         p = start + ulen;
         if (ulen == 0)
             p = sep + 3; /* "://" alone: go on after it */
