@@ -54,8 +54,9 @@ BITS_API bits_hresult bits_manager_open(const char *store_dir, uint32_t flags,
  * every mutator returns BG_E_INVALID_STATE. Release them as usual.
  * Events already queued when it is called (state changes, files and jobs
  * transferred, errors; not coalesced progress) are delivered before it
- * returns, except when it is called from inside a callback, which drops
- * them. NULL is ignored. After this call @p manager must not be used again.
+ * returns (by a manager opened with the experimental
+ * BITS_MANAGER_OPEN_EVENT_FD, on the calling thread), except when it is
+ * called from inside a callback, which drops them. NULL is ignored. After this call @p manager must not be used again.
  * @threadsafety any thread, but not at the same time as other calls on the
  *         same manager.
  */
