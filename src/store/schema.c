@@ -96,30 +96,36 @@ static int schema_version(ob_store *s, int *rc)
     return version;
 }
 
-/* 1 when the database holds exactly the tables @p version made (the
- * reads are positional: a renamed or missing column would misread every
- * row) and nothing else but their automatic indexes: no views, no
- * triggers. A new database (version 0) must be empty. Older versions are
- * left to their migration. */
+/* The tables version @p version has, as SQLite keeps their CREATE text
+ * (statements that are not CREATE TABLE are skipped by the caller). */
+static const char *const *tables_of(int version)
+{
+    return version == 1 ? schema_v1 : current_tables;
+}
+
+/* 1 when the database holds exactly the tables @p version made (a
+ * renamed or missing column would misread every row, or make an upgrade
+ * write to a database that is then refused) and nothing else but their
+ * automatic indexes: no views, no triggers. A new database (version 0)
+ * must be empty. */
 static int schema_matches(ob_store *s, int version)
 {
-    if (version != 0 && version != SCHEMA_VERSION)
-        return 1;
     sqlite3_stmt *st;
     if (ob_db_prepare(s, "SELECT count(*) FROM sqlite_master WHERE NOT (type = 'index' AND sql IS NULL)",
                 &st) != SQLITE_OK)
         return 0;
     int objects = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     ob_db_finish(st);
+    const char *const *tables = tables_of(version);
     int expected = 0;
-    for (const char *const *sql = current_tables; version && *sql; sql++)
+    for (const char *const *sql = tables; version && *sql; sql++)
         expected += strncmp(*sql, "CREATE TABLE ", 13) == 0;
     if (objects != expected)
         return 0;
     if (ob_db_prepare(s, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND sql = ?", &st) != SQLITE_OK)
         return 0;
     int ok = 1;
-    for (const char *const *sql = current_tables; version && ok && *sql; sql++) {
+    for (const char *const *sql = tables; version && ok && *sql; sql++) {
         if (strncmp(*sql, "CREATE TABLE ", 13) != 0)
             continue;
         sqlite3_bind_text(st, 1, *sql, -1, SQLITE_STATIC);
