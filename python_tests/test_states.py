@@ -151,9 +151,15 @@ def test_call_in_state(state, call, manager, server, dest):
         assert info.value.hresult == 0x80200002
         assert job.state is before
         return
+    errors_before = job.error_count
     result = actions[call]()
     if result is not None:
         assert result >= 0  # success codes (S_OK, BG_S_PARTIAL_COMPLETE ...)
     allowed = _expected_after(call, before)
-    if allowed is not None:
-        assert job.state in allowed, (before, call, job.state)
+    after = job.state
+    if call == "resume" and before is JobState.ERROR and after is JobState.ERROR:
+        # Resumed, then failed again before we looked (the engine is fast
+        # against a 404): the new failure was counted.
+        assert job.error_count > errors_before, (before, call, after)
+    elif allowed is not None:
+        assert after in allowed, (before, call, after)
