@@ -1,5 +1,6 @@
-/*
- * openbits/codes.h - every status code, with its name and message.
+/**
+ * @file openbits/codes.h
+ * @brief every status code, with its name and message.
  *
  * The numbers are those of Windows BITS (bitsmsg.h and the HRESULTs BITS
  * methods return), so code written against BITS reads the same. They are
@@ -11,7 +12,7 @@
  * for any status nnn (the macro BG_E_HTTP_ERROR(nnn) computes it, and
  * bits_hresult_name() names it).
  *
- * Thread safety: every function declared here may be called from any
+ * @threadsafety every function declared here may be called from any
  * thread at any time; the strings returned are static.
  */
 #ifndef OPENBITS_CODES_H

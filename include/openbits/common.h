@@ -1,12 +1,13 @@
-/*
- * openbits/common.h - export macro, status type, memory release.
+/**
+ * @file openbits/common.h
+ * @brief export macro, status type, memory release.
  *
  * Every other openbits header includes this one. It holds the pieces that
  * the whole API shares: the `bits_hresult` status type with its success and
  * failure tests, the export macro, and `bits_free()` for everything the
  * library hands out.
  *
- * Thread safety: every function declared here may be called from any
+ * @threadsafety every function declared here may be called from any
  * thread at any time.
  */
 #ifndef OPENBITS_COMMON_H

@@ -1,10 +1,12 @@
-/*
- * openbits/openbits.h - the whole openbits API.
+/**
+ * @file openbits/openbits.h
+ * @brief the whole openbits API.
  *
  * openbits is the Background Intelligent Transfer Service job model for
  * Linux: durable download jobs with the nine BITS states. Include this one
  * header; link with `pkg-config --cflags --libs openbits`.
  *
+ * @code
  *   bits_manager *m;  bits_job *j;  bits_guid id;  uint32_t state;
  *   bits_manager_open(NULL, 0, &m);
  *   bits_manager_create_job(m, "my job", BG_JOB_TYPE_DOWNLOAD, &id, &j);
@@ -15,6 +17,7 @@
  *   bits_job_complete(j);            // /tmp/f.iso appears
  *   bits_job_release(j);
  *   bits_manager_close(m);
+ * @endcode
  */
 #ifndef OPENBITS_OPENBITS_H
 #define OPENBITS_OPENBITS_H

@@ -1,5 +1,6 @@
-/*
- * openbits/types.h - handles, constants and snapshot structures.
+/**
+ * @file openbits/types.h
+ * @brief handles, constants and snapshot structures.
  *
  * Handles are opaque, allocated and reference counted by the library.
  * Constants keep the names and numbers of Windows BITS. Enumerated values
