@@ -19,6 +19,20 @@
  *   bits_manager_close(m);
  * @endcode
  */
+/**
+ * @mainpage openbits API reference
+ *
+ * Start with openbits/openbits.h: the one header to include, and an
+ * example. It includes every stable header:
+ * openbits/common.h, openbits/codes.h, openbits/types.h,
+ * openbits/event.h, openbits/manager.h, openbits/job.h, openbits/file.h,
+ * openbits/error.h and openbits/version.h. What openbits offers beyond
+ * BITS is in openbits/experimental.h, which it does not include (see the
+ * @ref experimental "Experimental API" list).
+ *
+ * Every function also has a man page, e.g. `man 3 bits_job_get_state`,
+ * and every header one named after its path, e.g. `man 3 openbits_job.h`.
+ */
 #ifndef OPENBITS_OPENBITS_H
 #define OPENBITS_OPENBITS_H
 
