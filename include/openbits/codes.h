@@ -1,5 +1,6 @@
-/*
- * openbits/codes.h - every status code, with its name and message.
+/**
+ * @file openbits/codes.h
+ * @brief every status code, with its name and message.
  *
  * The numbers are those of Windows BITS (bitsmsg.h and the HRESULTs BITS
  * methods return), so code written against BITS reads the same. They are
@@ -11,7 +12,7 @@
  * for any status nnn (the macro BG_E_HTTP_ERROR(nnn) computes it, and
  * bits_hresult_name() names it).
  *
- * Thread safety: every function declared here may be called from any
+ * @threadsafety every function declared here may be called from any
  * thread at any time; the strings returned are static.
  */
 #ifndef OPENBITS_CODES_H
@@ -250,49 +251,94 @@ BITS_BEGIN_DECLS
 
 /** The HTTP family: the code for HTTP status @p status (100..599). */
 #define BG_E_HTTP_ERROR(status) ((bits_hresult)(0x80190000u + (uint32_t)(status)))
-/** First and last code of the HTTP family. */
+/** @name First and last code of the HTTP family.
+ * @{ */
+/** First code of the HTTP family: BG_E_HTTP_ERROR(100). */
 #define BG_E_HTTP_ERROR_FIRST BITS_HRESULT_C(0x80190064u)
+/** Last code of the HTTP family: BG_E_HTTP_ERROR(599). */
 #define BG_E_HTTP_ERROR_LAST BITS_HRESULT_C(0x80190257u)
+/** @} */
+/** HTTP 100 Continue. */
 #define BG_E_HTTP_ERROR_100 BITS_HRESULT_C(0x80190064u)
+/** HTTP 101 Switching Protocols. */
 #define BG_E_HTTP_ERROR_101 BITS_HRESULT_C(0x80190065u)
+/** HTTP 200 OK. */
 #define BG_E_HTTP_ERROR_200 BITS_HRESULT_C(0x801900C8u)
+/** HTTP 201 Created. */
 #define BG_E_HTTP_ERROR_201 BITS_HRESULT_C(0x801900C9u)
+/** HTTP 202 Accepted. */
 #define BG_E_HTTP_ERROR_202 BITS_HRESULT_C(0x801900CAu)
+/** HTTP 203 Non-Authoritative Information. */
 #define BG_E_HTTP_ERROR_203 BITS_HRESULT_C(0x801900CBu)
+/** HTTP 204 No Content. */
 #define BG_E_HTTP_ERROR_204 BITS_HRESULT_C(0x801900CCu)
+/** HTTP 205 Reset Content. */
 #define BG_E_HTTP_ERROR_205 BITS_HRESULT_C(0x801900CDu)
+/** HTTP 206 Partial Content. */
 #define BG_E_HTTP_ERROR_206 BITS_HRESULT_C(0x801900CEu)
+/** HTTP 300 Multiple Choices. */
 #define BG_E_HTTP_ERROR_300 BITS_HRESULT_C(0x8019012Cu)
+/** HTTP 301 Moved Permanently. */
 #define BG_E_HTTP_ERROR_301 BITS_HRESULT_C(0x8019012Du)
+/** HTTP 302 Found. */
 #define BG_E_HTTP_ERROR_302 BITS_HRESULT_C(0x8019012Eu)
+/** HTTP 303 See Other. */
 #define BG_E_HTTP_ERROR_303 BITS_HRESULT_C(0x8019012Fu)
+/** HTTP 304 Not Modified. */
 #define BG_E_HTTP_ERROR_304 BITS_HRESULT_C(0x80190130u)
+/** HTTP 305 Use Proxy. */
 #define BG_E_HTTP_ERROR_305 BITS_HRESULT_C(0x80190131u)
+/** HTTP 307 Temporary Redirect. */
 #define BG_E_HTTP_ERROR_307 BITS_HRESULT_C(0x80190133u)
+/** HTTP 400 Bad Request. */
 #define BG_E_HTTP_ERROR_400 BITS_HRESULT_C(0x80190190u)
+/** HTTP 401 Unauthorized. */
 #define BG_E_HTTP_ERROR_401 BITS_HRESULT_C(0x80190191u)
+/** HTTP 402 Payment Required. */
 #define BG_E_HTTP_ERROR_402 BITS_HRESULT_C(0x80190192u)
+/** HTTP 403 Forbidden. */
 #define BG_E_HTTP_ERROR_403 BITS_HRESULT_C(0x80190193u)
+/** HTTP 404 Not Found. */
 #define BG_E_HTTP_ERROR_404 BITS_HRESULT_C(0x80190194u)
+/** HTTP 405 Method Not Allowed. */
 #define BG_E_HTTP_ERROR_405 BITS_HRESULT_C(0x80190195u)
+/** HTTP 406 Not Acceptable. */
 #define BG_E_HTTP_ERROR_406 BITS_HRESULT_C(0x80190196u)
+/** HTTP 407 Proxy Authentication Required. */
 #define BG_E_HTTP_ERROR_407 BITS_HRESULT_C(0x80190197u)
+/** HTTP 408 Request Timeout. */
 #define BG_E_HTTP_ERROR_408 BITS_HRESULT_C(0x80190198u)
+/** HTTP 409 Conflict. */
 #define BG_E_HTTP_ERROR_409 BITS_HRESULT_C(0x80190199u)
+/** HTTP 410 Gone. */
 #define BG_E_HTTP_ERROR_410 BITS_HRESULT_C(0x8019019Au)
+/** HTTP 411 Length Required. */
 #define BG_E_HTTP_ERROR_411 BITS_HRESULT_C(0x8019019Bu)
+/** HTTP 412 Precondition Failed. */
 #define BG_E_HTTP_ERROR_412 BITS_HRESULT_C(0x8019019Cu)
+/** HTTP 413 Content Too Large. */
 #define BG_E_HTTP_ERROR_413 BITS_HRESULT_C(0x8019019Du)
+/** HTTP 414 URI Too Long. */
 #define BG_E_HTTP_ERROR_414 BITS_HRESULT_C(0x8019019Eu)
+/** HTTP 415 Unsupported Media Type. */
 #define BG_E_HTTP_ERROR_415 BITS_HRESULT_C(0x8019019Fu)
+/** HTTP 416 Range Not Satisfiable. */
 #define BG_E_HTTP_ERROR_416 BITS_HRESULT_C(0x801901A0u)
+/** HTTP 417 Expectation Failed. */
 #define BG_E_HTTP_ERROR_417 BITS_HRESULT_C(0x801901A1u)
+/** HTTP 449 Retry With. */
 #define BG_E_HTTP_ERROR_449 BITS_HRESULT_C(0x801901C1u)
+/** HTTP 500 Internal Server Error. */
 #define BG_E_HTTP_ERROR_500 BITS_HRESULT_C(0x801901F4u)
+/** HTTP 501 Not Implemented. */
 #define BG_E_HTTP_ERROR_501 BITS_HRESULT_C(0x801901F5u)
+/** HTTP 502 Bad Gateway. */
 #define BG_E_HTTP_ERROR_502 BITS_HRESULT_C(0x801901F6u)
+/** HTTP 503 Service Unavailable. */
 #define BG_E_HTTP_ERROR_503 BITS_HRESULT_C(0x801901F7u)
+/** HTTP 504 Gateway Timeout. */
 #define BG_E_HTTP_ERROR_504 BITS_HRESULT_C(0x801901F8u)
+/** HTTP 505 HTTP Version Not Supported. */
 #define BG_E_HTTP_ERROR_505 BITS_HRESULT_C(0x801901F9u)
 
 /**

@@ -1,12 +1,13 @@
-/*
- * openbits/common.h - export macro, status type, memory release.
+/**
+ * @file openbits/common.h
+ * @brief export macro, status type, memory release.
  *
  * Every other openbits header includes this one. It holds the pieces that
  * the whole API shares: the `bits_hresult` status type with its success and
  * failure tests, the export macro, and `bits_free()` for everything the
  * library hands out.
  *
- * Thread safety: every function declared here may be called from any
+ * @threadsafety every function declared here may be called from any
  * thread at any time.
  */
 #ifndef OPENBITS_COMMON_H
@@ -15,6 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * Marks the declaration of a function the library exports. It gives the
+ * symbol default visibility while the library itself is built, and
+ * expands to nothing (or to dllimport on Windows) for its users.
+ */
 #if defined(_WIN32) && defined(OPENBITS_BUILDING)
 #define BITS_API __declspec(dllexport)
 #elif defined(_WIN32)
@@ -25,6 +31,13 @@
 #define BITS_API
 #endif
 
+/**
+ * @def BITS_BEGIN_DECLS
+ * Opens the declarations of a header: `extern "C" {` in C++, nothing in C,
+ * so C++ programs link to the C names.
+ * @def BITS_END_DECLS
+ * Closes what BITS_BEGIN_DECLS opened.
+ */
 #ifdef __cplusplus
 #define BITS_BEGIN_DECLS extern "C" {
 #define BITS_END_DECLS }

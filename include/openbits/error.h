@@ -1,5 +1,6 @@
-/*
- * openbits/error.h - the error object of a job (IBackgroundCopyError).
+/**
+ * @file openbits/error.h
+ * @brief the error object of a job (IBackgroundCopyError).
  *
  * bits_job_get_error() hands out a copy of the job's last error, taken at
  * that moment; it does not change afterwards. Free it with

@@ -1,5 +1,6 @@
-/*
- * openbits/event.h - the event callback.
+/**
+ * @file openbits/event.h
+ * @brief the event callback.
  *
  * One callback type serves every event (IBackgroundCopyCallback and its
  * successors). Register it per job with bits_job_set_event_callback() or

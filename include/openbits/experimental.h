@@ -1,13 +1,16 @@
-/*
- * openbits/experimental.h - what openbits offers beyond BITS, not yet
+/**
+ * @file openbits/experimental.h
+ * @brief what openbits offers beyond BITS, not yet
  * promoted to the stable API.
+ *
+ * @experimental
  *
  * Everything here may change or go in a later release, without a change
  * of the library's major version: include this header only when you
  * accept that. Its functions are exported under the version node
  * OPENBITS_EXPERIMENTAL, never a release's.
  *
- * Thread safety: as the functions they extend.
+ * @threadsafety as the functions they extend.
  */
 #ifndef OPENBITS_EXPERIMENTAL_H
 #define OPENBITS_EXPERIMENTAL_H
@@ -19,7 +22,7 @@ BITS_BEGIN_DECLS
 /**
  * bits_manager_open flag: this manager serves the store, as openbitsd
  * does. Of the processes that opened a store, one runs its transfers (the
- * holder of the lock on <store>/engine.lock). Without this flag a manager
+ * holder of the lock on `<store>/engine.lock`). Without this flag a manager
  * takes that role only while some job of the store waits for a transfer
  * and no other process has it; with it, the manager takes the role at
  * open, or as soon as the process holding it goes away (it looks every
@@ -30,6 +33,7 @@ BITS_BEGIN_DECLS
  *
  * Not with BITS_MANAGER_OPEN_IN_MEMORY (BITS_E_INVALIDARG): an in-memory
  * manager always runs its own transfers.
+ * @experimental
  */
 #define BITS_MANAGER_OPEN_SERVE 0x0002u
 
@@ -46,6 +50,7 @@ BITS_BEGIN_DECLS
  * JOB_MODIFICATION, late registration, and removal waiting for a running
  * call (one running in bits_manager_dispatch() on another thread).
  * With a store or in memory.
+ * @experimental
  */
 #define BITS_MANAGER_OPEN_EVENT_FD 0x0004u
 
@@ -61,6 +66,7 @@ BITS_BEGIN_DECLS
  *         BG_E_INVALID_STATE (the manager was not opened with
  *         BITS_MANAGER_OPEN_EVENT_FD).
  * @threadsafety any thread.
+ * @experimental
  */
 BITS_API bits_hresult bits_manager_get_event_fd(bits_manager *manager, int32_t *out_fd);
 
@@ -77,6 +83,7 @@ BITS_API bits_hresult bits_manager_get_event_fd(bits_manager *manager, int32_t *
  *         a callback); BITS_E_INVALIDARG (NULL manager);
  *         BG_E_INVALID_STATE (not opened with BITS_MANAGER_OPEN_EVENT_FD).
  * @threadsafety any thread; see above for concurrent calls.
+ * @experimental
  */
 BITS_API bits_hresult bits_manager_dispatch(bits_manager *manager, uint32_t *out_count);
 

@@ -1,5 +1,6 @@
-/*
- * openbits/file.h - the files of a job and their enumerator.
+/**
+ * @file openbits/file.h
+ * @brief the files of a job and their enumerator.
  *
  * A file handle (IBackgroundCopyFile) names one (remote, local) pair of a
  * job. It is reference counted and keeps its job alive; release it with

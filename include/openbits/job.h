@@ -1,5 +1,6 @@
-/*
- * openbits/job.h - a transfer job: files, state, life cycle, properties.
+/**
+ * @file openbits/job.h
+ * @brief a transfer job: files, state, life cycle, properties.
  *
  * A job (IBackgroundCopyJob) is a list of files transferred in order, one
  * state out of the nine BG_JOB_STATE_* values, and a set of properties.

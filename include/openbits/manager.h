@@ -1,12 +1,13 @@
-/*
- * openbits/manager.h - opening a job store, creating and finding jobs.
+/**
+ * @file openbits/manager.h
+ * @brief opening a job store, creating and finding jobs.
  *
  * A manager (IBackgroundCopyManager) is one process's view of one job
  * store. Open it once, create and find jobs through it, close it when done.
  * Jobs handed out by a manager stay valid after it is closed (see
  * bits_manager_close).
  *
- * Thread safety: every function here may be called from any thread, on the
+ * @threadsafety every function here may be called from any thread, on the
  * same manager at the same time, unless a function says otherwise.
  */
 #ifndef OPENBITS_MANAGER_H

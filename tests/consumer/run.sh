@@ -3,7 +3,8 @@
 #
 # An installed openbits, used the way other projects use it. STEP is
 #   install    cmake --install BUILD_DIR into a staging prefix, check that
-#              it wrote nothing outside it and wrote what users need, then
+#              it wrote nothing outside it and wrote what users need (the
+#              man 3 pages and HTML too, when the build made them), then
 #              move the prefix to WORK_DIR/prefix (so the consumers below
 #              also prove the installed files are relocatable);
 #   pkgconfig  compile examples/list_states.c and examples/download.c with
@@ -53,6 +54,13 @@ install)
     (cd "$staging/include/openbits" && ls) | LC_ALL=C sort > "$work/headers.got"
     diff -u "$work/headers.want" "$work/headers.got" ||
         fail "installed headers (+) differ from include/openbits (-): see OPENBITS_PUBLIC_HEADERS"
+    # The API reference, when the build made it (OPENBITS_BUILD_DOCS): a
+    # man 3 page per function and the HTML.
+    if [ -f "$build/docs/man/man3/bits_job_get_state.3" ]; then
+        for f in man3/bits_job_get_state.3 man3/openbits_job.h.3 html/index.html; do
+            [ -n "$(find "$staging" -path "*/$f")" ] || fail "the API reference was built, but no $f installed"
+        done
+    fi
     # The installed library must not point back into the build tree.
     if objdump -p "$libdir/libopenbits.so.1" | grep -E 'R(UN)?PATH' | grep -F "$build"; then
         fail "the installed library keeps an RPATH into the build tree"
