@@ -5,6 +5,8 @@
 #   abi_symbols             nm -D == tests/abi/symbols.expected == the
 #                           version script == the BITS_API declarations;
 #                           soname libopenbits.so.1
+#   abi_layout              abidiff: signatures and public types ==
+#                           tests/abi/libopenbits.abi (needs -g)
 #   consumer_install        cmake --install into a private prefix (fixture)
 #   pkgconfig_consumer      examples built with pkg-config, run
 #   cmake_consumer          tests/consumer built with find_package, run
@@ -36,6 +38,22 @@ add_test(NAME abi_symbols
           $<TARGET_FILE:openbits> ${_pkg_dir}/abi/symbols.expected
           ${PROJECT_SOURCE_DIR}/src/openbits.map
           ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)
+
+# ---- Signatures and layouts (libabigail) -------------------------------
+# abidiff of the committed baseline against the library's debug info,
+# public types only; skipped (77) without abigail-tools or without -g.
+add_test(NAME abi_layout
+  COMMAND sh ${_pkg_dir}/abi/check_layout.sh check
+          $<TARGET_FILE:openbits> ${_pkg_dir}/abi/libopenbits.abi
+          ${PROJECT_SOURCE_DIR}/include/openbits ${PROJECT_SOURCE_DIR})
+set_tests_properties(abi_layout PROPERTIES SKIP_RETURN_CODE 77)
+add_custom_target(update_abi_baseline
+  COMMAND sh ${_pkg_dir}/abi/check_layout.sh update
+          $<TARGET_FILE:openbits> ${_pkg_dir}/abi/libopenbits.abi
+          ${PROJECT_SOURCE_DIR}/include/openbits ${PROJECT_SOURCE_DIR}
+  DEPENDS openbits
+  COMMENT "Regenerating tests/abi/libopenbits.abi from the built library (abidw)"
+  VERBATIM)
 
 # ---- An installed openbits, used through pkg-config and find_package ---
 set(_consumer_work ${CMAKE_CURRENT_BINARY_DIR}/consumer)
@@ -75,7 +93,7 @@ add_custom_target(update_error_codes_doc
   COMMENT "Regenerating docs/error-codes.md from the code table"
   VERBATIM)
 
-set_tests_properties(headers_self_contained abi_symbols consumer_install
+set_tests_properties(headers_self_contained abi_symbols abi_layout consumer_install
                      pkgconfig_consumer cmake_consumer error_codes_doc
   PROPERTIES LABELS c TIMEOUT ${_pkg_timeout})
 

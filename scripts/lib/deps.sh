@@ -4,6 +4,10 @@
 OPENBITS_BUILD_PACKAGES="cmake gcc g++ make pkg-config libcurl4-openssl-dev libsqlite3-dev \
 libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi libperl-dev openssl curl"
 
+# scripts/test.sh only: valgrind; clang and its libFuzzer runtime;
+# abidw/abidiff for the abi_layout test.
+OPENBITS_TEST_PACKAGES="valgrind clang libclang-rt-14-dev abigail-tools"
+
 # bench/run only: the server, the peers it is compared with, the plot.
 OPENBITS_BENCH_PACKAGES="nginx-light aria2 curl wget python3-matplotlib time"
 
