@@ -7,7 +7,9 @@
 #                           soname libopenbits.so.1
 #   abi_layout              abidiff: signatures and public types ==
 #                           tests/abi/libopenbits.abi (needs -g)
-#   consumer_install        cmake --install into a private prefix (fixture)
+#   consumer_install        cmake --install into a private prefix (fixture),
+#                           moved; its openbits, openbitsd and modules run
+#                           from there by RUNPATH $ORIGIN, no LD_LIBRARY_PATH
 #   pkgconfig_consumer      examples built with pkg-config, run
 #   cmake_consumer          tests/consumer built with find_package, run
 #   error_codes_doc         docs/error-codes.md is what the code table says
@@ -57,9 +59,15 @@ add_custom_target(update_abi_baseline
 
 # ---- An installed openbits, used through pkg-config and find_package ---
 set(_consumer_work ${CMAKE_CURRENT_BINARY_DIR}/consumer)
-set(_consumer_env "CC=${CMAKE_C_COMPILER}" "CMAKE_GENERATOR=${CMAKE_GENERATOR}")
+set(_consumer_env "CC=${CMAKE_C_COMPILER}" "CMAKE_GENERATOR=${CMAKE_GENERATOR}"
+    "CONSUMER_PYTHON=${Python3_EXECUTABLE}")
 if(OPENBITS_SANITIZE)
   list(APPEND _consumer_env "CONSUMER_CFLAGS=-fsanitize=${OPENBITS_SANITIZE}")
+  # python3 and perl are not instrumented: preload the runtimes to import
+  # the installed (sanitized) modules.
+  openbits_sanitizer_preload(_consumer_preload)
+  list(JOIN _consumer_preload " " _consumer_preload)
+  list(APPEND _consumer_env "CONSUMER_PRELOAD=${_consumer_preload}")
 endif()
 foreach(_step install pkgconfig cmake)
   if(_step STREQUAL "install")
