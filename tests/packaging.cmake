@@ -13,6 +13,11 @@
 #   pkgconfig_consumer      examples built with pkg-config, run
 #   cmake_consumer          tests/consumer built with find_package, run
 #   error_codes_doc         docs/error-codes.md is what the code table says
+#   systemd_unit_security   systemd-analyze security rates the configured
+#                           openbitsd.service 5.0 or better
+#   systemd_unit_transfer   the installed openbitsd, started by a systemd user
+#                           manager from the installed unit, transfers a
+#                           job, sandboxed
 #   example_*               the programs in examples/ run and succeed
 set(_pkg_dir ${CMAKE_CURRENT_SOURCE_DIR})
 set(_pkg_timeout 120)
@@ -104,6 +109,27 @@ add_custom_target(update_error_codes_doc
 set_tests_properties(headers_self_contained abi_symbols abi_layout consumer_install
                      pkgconfig_consumer cmake_consumer error_codes_doc
   PROPERTIES LABELS c TIMEOUT ${_pkg_timeout})
+
+# ---- openbitsd's systemd user unit -------------------------------------
+# Its sandbox rated offline (skipped without systemd-analyze), and the
+# daemon run from it by a user manager (this user's, or a private one as
+# nobody when root; else skipped, saying why): tests/daemon/.
+set(_unit ${PROJECT_BINARY_DIR}/daemon/openbitsd.service)
+add_test(NAME systemd_unit_security
+  COMMAND sh ${_pkg_dir}/daemon/check_unit_security.sh ${_unit} 5.0)
+# The installed unit and programs (consumer_install's prefix), as users
+# run them: the library found by RUNPATH.
+add_test(NAME systemd_unit_transfer
+  COMMAND sh ${_pkg_dir}/daemon/unit_transfer.sh ${_consumer_work}/prefix ${Python3_EXECUTABLE}
+          ${PROJECT_SOURCE_DIR}/python_tests/server/openbits_test_server.py
+          ${CMAKE_CURRENT_BINARY_DIR}/unit_transfer)
+set(_unit_env "")
+if(OPENBITS_SANITIZE MATCHES "address")
+  set(_unit_env "OPENBITS_UNIT_ENVIRONMENT=ASAN_OPTIONS=detect_leaks=0")
+endif()
+set_tests_properties(systemd_unit_security systemd_unit_transfer PROPERTIES
+    LABELS c SKIP_RETURN_CODE 77 TIMEOUT 180 ENVIRONMENT "${_unit_env}")
+set_tests_properties(systemd_unit_transfer PROPERTIES FIXTURES_REQUIRED openbits_installed)
 
 # ---- The examples run --------------------------------------------------
 if(TARGET list_states AND TARGET download AND TARGET events AND TARGET event_loop)
