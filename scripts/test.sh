@@ -14,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 top="$(cd "$here/.." && pwd)"
 # shellcheck source=lib/deps.sh
 . "$here/lib/deps.sh"
-ensure_packages $OPENBITS_BUILD_PACKAGES valgrind clang libclang-rt-14-dev
+ensure_packages $OPENBITS_BUILD_PACKAGES $OPENBITS_TEST_PACKAGES
 
 jobs="$(nproc 2>/dev/null || echo 2)"
 build_root="${OPENBITS_BUILD_ROOT:-$top/build}"

@@ -5,10 +5,19 @@
 #   abi_symbols             nm -D == tests/abi/symbols.expected == the
 #                           version script == the BITS_API declarations;
 #                           soname libopenbits.so.1
-#   consumer_install        cmake --install into a private prefix (fixture)
+#   abi_layout              abidiff: signatures and public types ==
+#                           tests/abi/libopenbits.abi (needs -g)
+#   consumer_install        cmake --install into a private prefix (fixture),
+#                           moved; its openbits, openbitsd and modules run
+#                           from there by RUNPATH $ORIGIN, no LD_LIBRARY_PATH
 #   pkgconfig_consumer      examples built with pkg-config, run
 #   cmake_consumer          tests/consumer built with find_package, run
 #   error_codes_doc         docs/error-codes.md is what the code table says
+#   systemd_unit_security   systemd-analyze security rates the configured
+#                           openbitsd.service 5.0 or better
+#   systemd_unit_transfer   the installed openbitsd, started by a systemd user
+#                           manager from the installed unit, transfers a
+#                           job, sandboxed
 #   example_*               the programs in examples/ run and succeed
 #   api_docs                Doxygen over the headers without a warning (no
 #                           undocumented public name); a man 3 page of
@@ -49,11 +58,33 @@ add_test(NAME abi_symbols
           ${PROJECT_SOURCE_DIR}/src/openbits.map
           ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)
 
+# ---- Signatures and layouts (libabigail) -------------------------------
+# abidiff of the committed baseline against the library's debug info,
+# public types only; skipped (77) without abigail-tools or without -g.
+add_test(NAME abi_layout
+  COMMAND sh ${_pkg_dir}/abi/check_layout.sh check
+          $<TARGET_FILE:openbits> ${_pkg_dir}/abi/libopenbits.abi
+          ${PROJECT_SOURCE_DIR}/include/openbits ${PROJECT_SOURCE_DIR})
+set_tests_properties(abi_layout PROPERTIES SKIP_RETURN_CODE 77)
+add_custom_target(update_abi_baseline
+  COMMAND sh ${_pkg_dir}/abi/check_layout.sh update
+          $<TARGET_FILE:openbits> ${_pkg_dir}/abi/libopenbits.abi
+          ${PROJECT_SOURCE_DIR}/include/openbits ${PROJECT_SOURCE_DIR}
+  DEPENDS openbits
+  COMMENT "Regenerating tests/abi/libopenbits.abi from the built library (abidw)"
+  VERBATIM)
+
 # ---- An installed openbits, used through pkg-config and find_package ---
 set(_consumer_work ${CMAKE_CURRENT_BINARY_DIR}/consumer)
-set(_consumer_env "CC=${CMAKE_C_COMPILER}" "CMAKE_GENERATOR=${CMAKE_GENERATOR}")
+set(_consumer_env "CC=${CMAKE_C_COMPILER}" "CMAKE_GENERATOR=${CMAKE_GENERATOR}"
+    "CONSUMER_PYTHON=${Python3_EXECUTABLE}")
 if(OPENBITS_SANITIZE)
   list(APPEND _consumer_env "CONSUMER_CFLAGS=-fsanitize=${OPENBITS_SANITIZE}")
+  # python3 and perl are not instrumented: preload the runtimes to import
+  # the installed (sanitized) modules.
+  openbits_sanitizer_preload(_consumer_preload)
+  list(JOIN _consumer_preload " " _consumer_preload)
+  list(APPEND _consumer_env "CONSUMER_PRELOAD=${_consumer_preload}")
 endif()
 foreach(_step install pkgconfig cmake)
   if(_step STREQUAL "install")
@@ -87,9 +118,30 @@ add_custom_target(update_error_codes_doc
   COMMENT "Regenerating docs/error-codes.md from the code table"
   VERBATIM)
 
-set_tests_properties(headers_self_contained api_docs abi_symbols consumer_install
+set_tests_properties(headers_self_contained api_docs abi_symbols abi_layout consumer_install
                      pkgconfig_consumer cmake_consumer error_codes_doc
   PROPERTIES LABELS c TIMEOUT ${_pkg_timeout})
+
+# ---- openbitsd's systemd user unit -------------------------------------
+# Its sandbox rated offline (skipped without systemd-analyze), and the
+# daemon run from it by a user manager (this user's, or a private one as
+# nobody when root; else skipped, saying why): tests/daemon/.
+set(_unit ${PROJECT_BINARY_DIR}/daemon/openbitsd.service)
+add_test(NAME systemd_unit_security
+  COMMAND sh ${_pkg_dir}/daemon/check_unit_security.sh ${_unit} 5.0)
+# The installed unit and programs (consumer_install's prefix), as users
+# run them: the library found by RUNPATH.
+add_test(NAME systemd_unit_transfer
+  COMMAND sh ${_pkg_dir}/daemon/unit_transfer.sh ${_consumer_work}/prefix ${Python3_EXECUTABLE}
+          ${PROJECT_SOURCE_DIR}/python_tests/server/openbits_test_server.py
+          ${CMAKE_CURRENT_BINARY_DIR}/unit_transfer)
+set(_unit_env "")
+if(OPENBITS_SANITIZE MATCHES "address")
+  set(_unit_env "OPENBITS_UNIT_ENVIRONMENT=ASAN_OPTIONS=detect_leaks=0")
+endif()
+set_tests_properties(systemd_unit_security systemd_unit_transfer PROPERTIES
+    LABELS c SKIP_RETURN_CODE 77 TIMEOUT 180 ENVIRONMENT "${_unit_env}")
+set_tests_properties(systemd_unit_transfer PROPERTIES FIXTURES_REQUIRED openbits_installed)
 
 # ---- The examples run --------------------------------------------------
 if(TARGET list_states AND TARGET download AND TARGET events AND TARGET event_loop)

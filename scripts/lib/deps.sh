@@ -5,6 +5,13 @@ OPENBITS_BUILD_PACKAGES="cmake gcc g++ make pkg-config libcurl4-openssl-dev libs
 libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi libperl-dev openssl curl \
 doxygen"
 
+# scripts/test.sh only: valgrind; clang and its libFuzzer runtime;
+# abidw/abidiff for the abi_layout test; readelf (binutils) for the
+# RUNPATH checks of consumer_install; systemd-analyze, systemctl and a
+# user manager (systemd) and unshare/setpriv (util-linux) for the tests
+# of openbitsd's unit.
+OPENBITS_TEST_PACKAGES="valgrind clang libclang-rt-14-dev abigail-tools binutils systemd util-linux"
+
 # bench/run only: the server, the peers it is compared with, the plot.
 OPENBITS_BENCH_PACKAGES="nginx-light aria2 curl wget python3-matplotlib time"
 

@@ -6,14 +6,20 @@
 #              it wrote nothing outside it and wrote what users need (the
 #              man 3 pages and HTML too, when the build made them), then
 #              move the prefix to WORK_DIR/prefix (so the consumers below
-#              also prove the installed files are relocatable);
+#              also prove the installed files are relocatable); there,
+#              with no LD_LIBRARY_PATH, the installed openbits and
+#              openbitsd must run (RUNPATH $ORIGIN/...), and the Python
+#              and Perl modules, when built, must load the prefix's
+#              libopenbits.so.1;
 #   pkgconfig  compile examples/list_states.c and examples/download.c with
 #              `pkg-config --cflags --libs openbits`, run them;
 #   cmake      configure and build tests/consumer (find_package(openbits
 #              CONFIG) + openbits::openbits), run it.
 # The CTest fixture openbits_installed runs `install` before the others.
 # Environment: CC (the compiler), CONSUMER_CFLAGS (e.g. sanitizer flags
-# when the library is instrumented).
+# when the library is instrumented), CONSUMER_PYTHON (the interpreter of
+# the binding), CONSUMER_PRELOAD (LD_PRELOAD for an uninstrumented
+# interpreter loading a sanitized module).
 set -eu
 step="$1"; build="$2"; src="$3"; work="$4"; config="${5:-}"
 prefix="$work/prefix"
@@ -66,6 +72,71 @@ install)
         fail "the installed library keeps an RPATH into the build tree"
     fi
     mv "$staging" "$prefix"
+    libdir="$(libdir_of "$prefix")"
+    version="$(sed -n 's/^Version: *//p' "$libdir/pkgconfig/openbits.pc")"
+
+    # Installed programs and modules find the library through a RUNPATH
+    # relative to themselves ($ORIGIN), so they run from a prefix the
+    # dynamic linker does not search, moved after installing as this one
+    # was, without LD_LIBRARY_PATH or ldconfig.
+    runpath_of() { readelf -d "$1" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]$/\1/p'; }
+    check_runpath() { # FILE
+        rp="$(runpath_of "$1")"
+        case "$rp" in
+        '$ORIGIN'*) ;;
+        *) readelf -d "$1" | grep -E 'R(UN)?PATH' >&2 || true
+           fail "$1 has no RUNPATH starting with \$ORIGIN (got '$rp')" ;;
+        esac
+        case "$rp" in *"$build"*|*"$work"*) fail "$1 has a RUNPATH into the build tree: $rp" ;; esac
+        # What the dynamic linker resolves for it, with nothing to help
+        # (ldd prints the $ORIGIN path unresolved: bin/../lib/...).
+        found="$(env -u LD_LIBRARY_PATH ldd "$1" | awk '$1 == "libopenbits.so.1" { print $3 }')"
+        [ -n "$found" ] && [ "$(readlink -f "$found")" = "$(readlink -f "$libdir/libopenbits.so.1")" ] ||
+            { env -u LD_LIBRARY_PATH ldd "$1" >&2; fail "$1 does not resolve libopenbits.so.1 to $libdir (but '$found')"; }
+        echo "install: $(echo "$1" | sed "s|^$prefix/||"): RUNPATH $rp"
+    }
+    for tool in openbits openbitsd; do
+        exe="$prefix/bin/$tool"
+        [ -x "$exe" ] || fail "missing after install: $exe"
+        check_runpath "$exe"
+        out="$(env -u LD_LIBRARY_PATH "$exe" --version 2>&1)" ||
+            fail "$exe --version failed: $out"
+        [ "$out" = "$tool $version" ] || fail "$exe --version printed '$out', expected '$tool $version'"
+    done
+    # The bindings, when built: the module is found by PYTHONPATH (perl
+    # -I), the library by the module's RUNPATH; the process must map the
+    # prefix's copy, not one installed elsewhere on this machine.
+    pymod="$(find "$prefix" -name '__openbits*.so' | head -n 1)"
+    if [ -n "$pymod" ]; then
+        check_runpath "$pymod"
+        pydir="$(dirname "$(dirname "$pymod")")"
+        # shellcheck disable=SC2086 # CONSUMER_PRELOAD is a list of NAME=value words
+        loaded="$(env -u LD_LIBRARY_PATH ${CONSUMER_PRELOAD:-} PYTHONPATH="$pydir" \
+            "${CONSUMER_PYTHON:-python3}" -c '
+import openbits, openbits._openbits as c
+print(c.bits_version_string())
+print([l.split()[-1] for l in open("/proc/self/maps") if "libopenbits.so" in l][0])')" ||
+            fail "import openbits with PYTHONPATH=$pydir failed"
+        [ "$(echo "$loaded" | sed -n 1p)" = "$version" ] || fail "Python saw version '$loaded'"
+        case "$(echo "$loaded" | sed -n 2p)" in
+        "$libdir"/libopenbits.so.*) ;;
+        *) fail "Python loaded $(echo "$loaded" | sed -n 2p), not the library in $libdir" ;;
+        esac
+        echo "install: PYTHONPATH=$pydir: import openbits loads $libdir"
+    fi
+    plmod="$(find "$prefix" -name 'openbits.so' -path '*perl*' | head -n 1)"
+    if [ -n "$plmod" ]; then
+        check_runpath "$plmod"
+        # shellcheck disable=SC2086
+        loaded="$(env -u LD_LIBRARY_PATH ${CONSUMER_PRELOAD:-} perl -I"$(dirname "$plmod")" -Mopenbits -e '
+open(my $m, "<", "/proc/self/maps") or die; print((grep { /libopenbits\.so/ } <$m>)[0]);')" ||
+            fail "perl -Mopenbits from $(dirname "$plmod") failed"
+        case "$loaded" in
+        *" $libdir"/libopenbits.so.*) ;;
+        *) fail "Perl loaded '$loaded', not the library in $libdir" ;;
+        esac
+        echo "install: perl -I$(dirname "$plmod"): openbits loads $libdir"
+    fi
     echo "install: $(wc -l < "$work/installed") files, all inside the prefix"
     ;;
 
