@@ -814,14 +814,14 @@ def test_subprocess_control_shutdown_and_config_file(root, tmp_path):
         assert s.wait(5) == 0
 
 
-def _orphan(tmp_path, *extra):
+def _orphan(tmp_path, *extra, env=None):
     """Starts the server from a shell that exits at once; returns its port."""
     port_file = tmp_path / "orphan.port"
-    cmd = " ".join(["/usr/bin/python3", SCRIPT, "--port", "0", "--lifetime", "20",
+    cmd = " ".join(["exec", "/usr/bin/python3", SCRIPT, "--port", "0", "--lifetime", "20",
                     "--port-file", str(port_file), *extra])
     wait = "while [ ! -s %s ]; do sleep 0.05; done" % port_file  # then the shell exits
     subprocess.run(["/bin/sh", "-c", "%s </dev/null >/dev/null 2>&1 & %s" % (cmd, wait)],
-                   check=True, timeout=10)
+                   check=True, timeout=10, env=env)
     return int(port_file.read_text())
 
 
@@ -837,6 +837,18 @@ def _refused(port):
 
 def test_subprocess_exits_with_its_parent(tmp_path):
     port = _orphan(tmp_path)
+    assert wait_until(lambda: _refused(port), 5)
+
+
+def test_subprocess_notices_a_parent_gone_before_it_watches(tmp_path):
+    # Regression: the parent used to be read after the port file was written;
+    # a starter that left in between handed the server to a reaper it took
+    # for its parent, and it ran out its whole lifetime. The server is held
+    # after writing its port file until the starting shell has exited.
+    hold = tmp_path / "hold"
+    env = dict(os.environ, OPENBITS_TEST_SERVER_HOLD_FILE=str(hold))
+    port = _orphan(tmp_path, env=env)  # returns once the shell has exited
+    hold.touch()
     assert wait_until(lambda: _refused(port), 5)
 
 

@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 try:
     from . import server_behaviour as behaviour, server_handler as handler
@@ -64,10 +65,16 @@ def apply_config_file(state, path):
         state.configure(p, item, merge)
 
 
-def watch_parent(server, interval=0.2):
-    """Stops `server` once the parent process has gone (we are re-parented)."""
-    parent = os.getppid()
+def watch_parent(server, parent, interval=0.2):
+    """Stops `server` once `parent` is no longer our parent (we were re-parented).
+
+    `parent` must be read when the process starts: a starter that waits only
+    for the port file may exit before this is called, and reading the parent
+    then would give the reaper we were handed to, which never goes."""
     if parent <= 1:
+        return
+    if os.getppid() != parent:
+        server.request_stop("parent-exited")
         return
 
     def loop():
@@ -114,6 +121,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
+    parent = os.getppid()
     args = parse_args(argv)
     state = behaviour.State(args.root)
     if args.config:
@@ -127,9 +135,12 @@ def main(argv=None):
         signal.signal(sig, lambda *_: server.request_stop("signal"))
     if args.port_file:
         write_port_file(args.port_file, server.port)
+    hold = os.environ.get("OPENBITS_TEST_SERVER_HOLD_FILE")
+    while hold and not os.path.exists(hold):  # selftest hook: the starter exits here
+        time.sleep(0.02)
     server.start_lifetime()
     if args.parent_watch:
-        watch_parent(server)
+        watch_parent(server, parent)
     try:
         server.serve_forever(poll_interval=0.1)
     finally:
