@@ -5,6 +5,8 @@
 #   abi_symbols             nm -D == tests/abi/symbols.expected == the
 #                           version script == the BITS_API declarations;
 #                           soname libopenbits.so.1
+#   deb_symbols             debian/libopenbits1.symbols is what
+#                           debian/gen-symbols.sh makes of symbols.expected
 #   consumer_install        cmake --install into a private prefix (fixture)
 #   pkgconfig_consumer      examples built with pkg-config, run
 #   cmake_consumer          tests/consumer built with find_package, run
@@ -36,6 +38,13 @@ add_test(NAME abi_symbols
           $<TARGET_FILE:openbits> ${_pkg_dir}/abi/symbols.expected
           ${PROJECT_SOURCE_DIR}/src/openbits.map
           ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)
+
+# ---- debian/libopenbits1.symbols says what symbols.expected says ---------
+# (the package build checks it too; this catches a stale file early)
+if(EXISTS ${PROJECT_SOURCE_DIR}/debian/gen-symbols.sh)
+  add_test(NAME deb_symbols COMMAND sh ${PROJECT_SOURCE_DIR}/debian/gen-symbols.sh --check)
+  set_tests_properties(deb_symbols PROPERTIES LABELS c TIMEOUT ${_pkg_timeout})
+endif()
 
 # ---- An installed openbits, used through pkg-config and find_package ---
 set(_consumer_work ${CMAKE_CURRENT_BINARY_DIR}/consumer)
