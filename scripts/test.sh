@@ -3,7 +3,8 @@
 # tests and the Python tests, first in a -Werror build, then again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, then the C tests under
 # valgrind and under ThreadSanitizer, then each libFuzzer target for a
-# bounded time (a clang build). Installs the Debian packages it needs (as
+# bounded time (a clang build), then builds the Debian packages and uses
+# them (scripts/deb-check.sh). Installs the Debian packages it needs (as
 # root). Exits non-zero when anything fails.
 #
 #   bash scripts/test.sh            # everything
@@ -45,5 +46,9 @@ if [ -z "${OPENBITS_TEST_QUICK:-}" ]; then
     # libFuzzer: each target for a bounded time over its seeds (fuzz/README.md).
     CC=clang run_suite fuzz -DOPENBITS_BUILD_FUZZERS=ON -DOPENBITS_BUILD_TESTS=OFF \
         -DOPENBITS_BUILD_PYTHON=OFF -DOPENBITS_BUILD_EXAMPLES=OFF
+    # The Debian packages: dpkg-buildpackage, lintian, and the .debs used
+    # from a throwaway root (about 1 minute).
+    echo "=== openbits: Debian packages ==="
+    bash "$here/deb-check.sh"
 fi
 echo "=== openbits: all tests passed ==="

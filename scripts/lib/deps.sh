@@ -1,5 +1,6 @@
 # deps.sh - install the Debian packages openbits needs, only when missing.
-# Sourced by scripts/demo.sh and scripts/test.sh. Usage: ensure_packages PKG...
+# Sourced by scripts/demo.sh, scripts/test.sh and scripts/deb-check.sh.
+# Usage: ensure_packages PKG...
 
 OPENBITS_BUILD_PACKAGES="cmake gcc g++ make pkg-config libcurl4-openssl-dev libsqlite3-dev \
 libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi libperl-dev openssl curl \
@@ -11,6 +12,11 @@ doxygen"
 # user manager (systemd) and unshare/setpriv (util-linux) for the tests
 # of openbitsd's unit.
 OPENBITS_TEST_PACKAGES="valgrind clang libclang-rt-14-dev abigail-tools binutils systemd util-linux"
+
+# scripts/deb-check.sh: debian/control's Build-Depends (nocheck ones
+# included) plus the tools that build and check the packages.
+OPENBITS_DEB_PACKAGES="build-essential dpkg-dev debhelper dh-python lintian cmake pkg-config \
+libcurl4-openssl-dev libsqlite3-dev swig python3-dev libcmocka-dev libffi-dev openssl"
 
 # bench/run only: the server, the peers it is compared with, the plot.
 OPENBITS_BENCH_PACKAGES="nginx-light aria2 curl wget python3-matplotlib time"
