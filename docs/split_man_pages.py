@@ -17,6 +17,9 @@ job.h at its first line. This script, run on MAN3_DIR after Doxygen:
 - removes the pages whose names are not openbits' own: the links made
   for struct fields (kind.3, state.3, ...) and the xrefitem page
   (experimental.3, which the HTML keeps);
+- gives each struct page a NAME line with its summary (the first sentence
+  of its Detailed Description: the comment sits on the typedef, so Doxygen
+  writes the bare name, which makes a bad whatis entry for man -k);
 - repoints the remaining links (macros, typedefs) to the renamed header
   pages, and fails if a link points nowhere.
 
@@ -64,6 +67,18 @@ def first_sentence(paragraph):
             continue
         return before.strip()
     return re.sub(r"(\\&\.)+$", "", text)
+
+
+def name_struct_page(text):
+    """A struct page's text whose NAME line gains ' \\- summary' when bare."""
+    m = re.search(r'^\.SH NAME\n(\S+)\n', text, re.M)
+    if not m:
+        return text
+    detail = re.search(r'^\.SH "Detailed Description"\n\.PP *\n(.+)$', text, re.M)
+    if not detail:
+        fail("%s: its NAME has no summary and the page no description" % m.group(1))
+    summary = first_sentence(detail.group(1))
+    return text[: m.start(1)] + "%s \\- %s" % (m.group(1), summary) + text[m.end(1):]
 
 
 def function_sections(text, page):
@@ -153,9 +168,14 @@ def main():
         if not OWN.match(page):
             os.remove(path)
             continue
-        m = SO.match(read(path))
+        text = read(path)
+        m = SO.match(text)
         if m and m.group(1) in renamed:
             write(path, ".so man3/%s\n" % renamed[m.group(1)])
+        elif not m:
+            named = name_struct_page(text)
+            if named != text:
+                write(path, named)
     for name, text in functions.items():
         write(os.path.join(man3, name + ".3"), text)
     write(os.path.join(man3, "openbits.3"), ".so man3/%s\n" % renamed["openbits.h.3"])

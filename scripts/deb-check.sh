@@ -86,6 +86,9 @@ for pkg in libopenbits1 libopenbits-dev python3-openbits openbits; do
     [ -f "$deb" ] || fail "no package $pkg ($deb)"
     debs+=("$deb")
 done
+deb="$out_dir/libopenbits-doc_${version}_all.deb"
+[ -f "$deb" ] || fail "no package libopenbits-doc ($deb)"
+debs+=("$deb")
 
 # ---- 2. lintian --------------------------------------------------------
 say "lintian"
@@ -109,7 +112,9 @@ for f in "$libdir/libopenbits.so.1" "$libdir/libopenbits.so" "$libdir/pkgconfig/
          "$root/usr/share/bash-completion/completions/openbits" \
          "$root/usr/share/man/man1/openbits.1.gz" "$root/usr/share/man/man8/openbitsd.8.gz" \
          "$root/usr/lib/python3/dist-packages/openbits/__init__.py" \
-         "$root/usr/share/doc/libopenbits-dev/examples/list_states.c"; do
+         "$root/usr/share/doc/libopenbits-dev/examples/list_states.c" \
+         "$root/usr/share/man/man3/bits_job_get_state.3.gz" \
+         "$root/usr/share/doc/libopenbits-doc/html/index.html"; do
     [ -e "$f" ] || fail "not in the packages: ${f#"$root"}"
 done
 

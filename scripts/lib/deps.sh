@@ -16,7 +16,7 @@ OPENBITS_TEST_PACKAGES="valgrind clang libclang-rt-14-dev abigail-tools binutils
 # scripts/deb-check.sh: debian/control's Build-Depends (nocheck ones
 # included) plus the tools that build and check the packages.
 OPENBITS_DEB_PACKAGES="build-essential dpkg-dev debhelper dh-python lintian cmake pkg-config \
-libcurl4-openssl-dev libsqlite3-dev swig python3-dev libcmocka-dev libffi-dev openssl"
+libcurl4-openssl-dev libsqlite3-dev swig doxygen python3-dev libcmocka-dev libffi-dev openssl"
 
 # bench/run only: the server, the peers it is compared with, the plot.
 OPENBITS_BENCH_PACKAGES="nginx-light aria2 curl wget python3-matplotlib time"

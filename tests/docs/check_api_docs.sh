@@ -51,6 +51,13 @@ for name in $(sed -n 's/^\(bits_[a-z0-9_]*\)@.*/\1/p' "$symbols"); do
         echo "FAIL: $page is not $name's own page:" >&2; head -n 5 "$page" >&2; missing=1
     fi
 done
+# Every page that is not a link has a whatis entry: "name \- summary".
+for page in "$work"/man/man3/*.3; do
+    head -n 1 "$page" | grep -q '^\.so ' && continue
+    if ! sed -n '/^\.SH NAME/{n;p;q}' "$page" | grep -q ' \\- .'; then
+        echo "FAIL: $page: its NAME line has no summary (bad whatis entry)" >&2; missing=1
+    fi
+done
 [ "$count" -gt 80 ] || fail "read only $count functions from $symbols"
 [ "$missing" -eq 0 ] || fail "exported functions without their man page (above)"
 
