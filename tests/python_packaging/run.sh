@@ -49,6 +49,8 @@ step() { echo "=== python_packaging [$((SECONDS - t0)) s]: $*"; }
 unset PYTHONPATH PYTHONHOME PKG_CONFIG_PATH OPENBITS_PYTHON_LINK OPENBITS_PYTHON_RPATH \
       VIRTUAL_ENV PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_FIND_LINKS
 export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_NO_CACHE_DIR=1
+# No pip.conf either (an index or find-links there would be used).
+export PIP_CONFIG_FILE=/dev/null
 # Skipped (77), saying why, where the Debian packages are missing;
 # scripts/test.sh installs them.
 missing=""
