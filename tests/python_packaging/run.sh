@@ -37,8 +37,8 @@ build="${4:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # The python_tests files run from the installed package (fast ones, over
 # every part of the binding).
-tests="test_job.py test_states.py test_wait.py test_enums.py test_errors.py test_typemaps.py
-test_nul.py test_callbacks.py test_docs.py test_threads_and_lifetimes.py"
+tests=(test_job.py test_states.py test_wait.py test_enums.py test_errors.py test_typemaps.py
+       test_nul.py test_callbacks.py test_docs.py test_threads_and_lifetimes.py)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 t0=$SECONDS
@@ -85,7 +85,7 @@ else  # not a git checkout (an unpacked tarball): all but build products
         --exclude='*.egg-info' --exclude='__pycache__' --exclude='*.so' -cf - . |
         tar -C "$copy" -xf -
 fi
-[ -f "$copy/pyproject.toml" ] && [ -f "$copy/setup.py" ] || fail "no pyproject.toml/setup.py in $copy"
+for f in pyproject.toml setup.py; do [ -f "$copy/$f" ] || fail "no $f in the copy $copy"; done
 
 # ---- 2. the sdist -------------------------------------------------------------
 step "python3 -m build --no-isolation --sdist"
@@ -134,7 +134,7 @@ run_tests() { # VENV EXPECTED-LIB
     (cd "$work/run" &&
      PYTHONPATH="$here" OPENBITS_EXPECT_LIB="$2" "$venv/bin/python" -m pytest \
          -p no:cacheprovider -p installed_only \
-         $(for t in $tests; do echo "$copy/python_tests/$t"; done)) ||
+         "${tests[@]/#/$copy/python_tests/}") ||
         fail "pytest from $venv failed"
 }
 step "venv --system-site-packages; pip install --no-build-isolation --no-index <wheel>"
