@@ -10,8 +10,10 @@ doxygen"
 # abidw/abidiff for the abi_layout test; readelf (binutils) for the
 # RUNPATH checks of consumer_install; systemd-analyze, systemctl and a
 # user manager (systemd) and unshare/setpriv (util-linux) for the tests
-# of openbitsd's unit.
-OPENBITS_TEST_PACKAGES="valgrind clang libclang-rt-14-dev abigail-tools binutils systemd util-linux"
+# of openbitsd's unit; python3 -m build, venv, setuptools and wheel for
+# python_packaging (pip install . and the wheel, without PyPI).
+OPENBITS_TEST_PACKAGES="valgrind clang libclang-rt-14-dev abigail-tools binutils systemd util-linux \
+python3-build python3-venv python3-setuptools python3-wheel"
 
 # scripts/deb-check.sh: debian/control's Build-Depends (nocheck ones
 # included) plus the tools that build and check the packages.
