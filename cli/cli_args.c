@@ -351,8 +351,13 @@ char *cli_resolve_dest(const char *dest, const char *dir, const char *name, char
     char *parent = slash ? strndup(wanted, (size_t)(slash - wanted) + (slash == wanted)) : strdup(".");
     char *out = NULL, real[PATH_MAX];
     struct stat st;
+    int control = 0;
+    for (const unsigned char *p = (const unsigned char *)wanted; *p; p++)
+        control |= *p < 0x20 || *p == 0x7F;
     if (!parent) {
         snprintf(why, n, "out of memory");
+    } else if (control) {
+        snprintf(why, n, "holds a control character");
     } else if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
         snprintf(why, n, "names no file");
     } else if (stat(parent, &st) != 0) {

@@ -585,11 +585,15 @@ int cli_usage_error(const cli *c, const char *fmt, ...)
 {
     va_list ap;
     const command *cmd = find_command(c ? c->command : NULL);
-    fprintf(stderr, "openbits: %s%s", cmd ? cmd->name : "", cmd ? ": " : "");
+    char *message = NULL;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vasprintf(&message, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    /* It quotes the argument: its control characters never reach the terminal. */
+    fprintf(stderr, "openbits: %s%s%s\n", cmd ? cmd->name : "", cmd ? ": " : "",
+            n >= 0 ? cli_sanitize(message) : fmt);
+    if (n >= 0)
+        free(message);
     if (cmd)
         fprintf(stderr, "usage: openbits %s\n", cmd->usage);
     else

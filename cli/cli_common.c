@@ -16,8 +16,10 @@ const char *cli_state_name(uint32_t state)
 
 int cli_fail(const char *what, bits_hresult hr)
 {
-    fprintf(stderr, "openbits: %s: %s (0x%08X): %s\n", what, bits_hresult_name(hr),
-            (unsigned)hr, bits_hresult_message(hr));
+    char *shown = strdup(what); /* it may quote an argument */
+    fprintf(stderr, "openbits: %s: %s (0x%08X): %s\n", shown ? cli_sanitize(shown) : "?",
+            bits_hresult_name(hr), (unsigned)hr, bits_hresult_message(hr));
+    free(shown);
     return EXIT_FAILED;
 }
 
@@ -100,10 +102,13 @@ bits_job *cli_find_job(cli *c, const char *name_or_id)
     bits_job **matches = jobs_named(c, name_or_id, &n);
     if (n == 1)
         job = matches[0];
-    else if (n == 0)
-        fprintf(stderr, "openbits: no job named %s\n", name_or_id);
+    char *shown = strdup(name_or_id);
+    cli_sanitize(shown);
+    if (n == 0)
+        fprintf(stderr, "openbits: no job named %s\n", shown ? shown : "?");
     else if (n > 1)
-        fprintf(stderr, "openbits: %d jobs are named %s; use a GUID:\n", n, name_or_id);
+        fprintf(stderr, "openbits: %d jobs are named %s; use a GUID:\n", n, shown ? shown : "?");
+    free(shown);
     for (int i = 0; n > 1 && i < n; i++) {
         bits_guid gid;
         char *text = NULL;

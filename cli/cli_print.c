@@ -252,7 +252,7 @@ void cli_print_job(cli *c, bits_job *job, int verbose)
         print_error_json(job);
     } else {
         printf("%s %-15s %s  %u/%u files, %llu bytes", gid, cli_state_name(state),
-               name ? name : "", p.files_transferred, p.files_total,
+               name ? cli_sanitize(name) : "", p.files_transferred, p.files_total,
                (unsigned long long)p.bytes_transferred);
         if (p.bytes_total != BG_SIZE_UNKNOWN)
             printf(" of %llu", (unsigned long long)p.bytes_total);

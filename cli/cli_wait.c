@@ -10,6 +10,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@ typedef struct waiter {
     double started;
     uint32_t errors_at_start;
     double retry_at; /* when the library said it retries (0: unknown) */
+    double te_seen;  /* when the loop saw TRANSIENT_ERROR first (0: not in it) */
     file_track *files;
     int nfiles;
     samples job_s;
@@ -300,17 +302,22 @@ static char *progress_line(const char *label, uint64_t done, uint64_t total, dou
         int stats_w = (int)strlen(stats);
         int name_room = room - stats_w - 1;
         int name_w = cli_text_width(label);
-        int want_name = variant == 0 ? (name_w < 28 ? name_w : 28) : name_w;
         if (variant == 0 && known) {
-            int bar_w = room - stats_w - want_name - 2 - 2; /* spaces and brackets */
+            /* The name gets what a bar of 10 leaves, up to a third of the
+             * width (24 at least); the bar the rest, up to 40. */
+            int spare = room - stats_w - 4; /* two spaces and the brackets */
+            int cap = room / 3 > 24 ? room / 3 : 24;
+            name_room = name_w < spare - 10 ? name_w : spare - 10;
+            if (name_room > cap)
+                name_room = cap;
+            int bar_w = spare - name_room;
             if (bar_w > 40)
                 bar_w = 40;
-            if (bar_w < 10)
+            if (bar_w < 10 || name_room < (name_w < 8 ? name_w : 8))
                 continue;
             int fill = percent * bar_w / 100;
             snprintf(bar, sizeof bar, " [%.*s%*s]", fill,
                      "########################################", bar_w - fill, "");
-            name_room = want_name;
         } else if (variant == 0) {
             continue;
         }
@@ -436,6 +443,15 @@ static char *state_text(waiter *w, uint32_t state, const cli_wait_opts *o, doubl
         if (w->retry_at > 0) {
             double left = w->retry_at - now;
             cli_format_duration(left > 0 ? (uint64_t)(left + 0.999) : 0, when, sizeof when);
+        } else if (w->te_seen > 0) {
+            /* Another process runs the transfers and its log is not ours:
+             * the job's delay from when the error was seen. */
+            uint32_t delay = 0;
+            bits_job_get_minimum_retry_delay(w->job, &delay);
+            double left = w->te_seen + delay - now;
+            when[0] = '~';
+            cli_format_duration(left > 0 ? (uint64_t)(left + 0.999) : 0, when + 1,
+                                sizeof when - 1);
         }
         /* The detail is what follows the code's own sentence. */
         const char *message = bits_hresult_message(code);
@@ -644,7 +660,9 @@ int cli_wait_job(cli *c, bits_job *job, const cli_wait_opts *o)
         bits_job_get_progress(job, &jp);
         sample(&w.job_s, now, jp.bytes_transferred);
         if (state != BG_JOB_STATE_TRANSIENT_ERROR)
-            w.retry_at = 0;
+            w.retry_at = w.te_seen = 0;
+        else if (w.te_seen == 0)
+            w.te_seen = now;
         if (interrupted) {
             bits_job_suspend(job);
             cli_display_finish(w.d);
@@ -721,12 +739,20 @@ int cli_wait_job(cli *c, bits_job *job, const cli_wait_opts *o)
                 cli_format_size((double)jp.bytes_transferred, size, sizeof size);
                 cli_format_size(secs > 0 ? (double)jp.bytes_transferred / secs : 0, rate,
                                 sizeof rate);
-                if (w.nfiles == 1 && w.files[0].local)
-                    fprintf(stderr, "saved %s (%s in %.1fs, %s/s)\n", w.files[0].local, size,
-                            secs, rate);
+                char rest[128], what[PATH_MAX + 16], cwd[PATH_MAX];
+                snprintf(rest, sizeof rest, " (%s in %.1fs, %s/s)", size, secs, rate);
+                const char *path = w.nfiles == 1 && w.files[0].local ? w.files[0].local : NULL;
+                size_t cl = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+                if (path && cl > 1 && strncmp(path, cwd, cl) == 0 && path[cl] == '/')
+                    path += cl + 1; /* a.iso, for ./a.iso */
+                int room = cli_display_width(w.d) - 1 - 6 - (int)strlen(rest);
+                if (path && mode == PROGRESS_BAR) /* the whole line fits the terminal */
+                    cut_name(path, room < 8 ? 8 : room, what, sizeof what);
+                else if (path)
+                    snprintf(what, sizeof what, "%s", path);
                 else
-                    fprintf(stderr, "saved %d files (%s in %.1fs, %s/s)\n", w.nfiles, size, secs,
-                            rate);
+                    snprintf(what, sizeof what, "%d files", w.nfiles);
+                fprintf(stderr, "saved %s%s\n", what, rest);
             }
             break;
         }
