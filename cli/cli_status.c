@@ -116,7 +116,7 @@ long cli_engine_owner(const cli *c, char *command, size_t n)
 void cli_note_unserved(cli *c, const char *job_text)
 {
     char command[64];
-    if (c->quiet || c->json || c->bitsadmin || cli_engine_owner(c, command, sizeof command) != 0)
+    if (c->quiet || c->json || cli_engine_owner(c, command, sizeof command) != 0)
         return;
     char *dir = cli_store_dir(c);
     char *quoted = dir ? cli_shell_quote(dir) : NULL;

@@ -493,6 +493,13 @@ static int live_lines(waiter *w, uint32_t state, const cli_wait_opts *o, double 
         free(text);
         return n;
     }
+    if (w->nfiles == 1) { /* its line, to 100 % */
+        file_track *t = &w->files[0];
+        char *line = progress_line(t->name, t->done, t->total, speed(&t->s, now), width);
+        if (line)
+            lines[n++] = line;
+        return n;
+    }
     uint32_t in_flight = 1;
     bits_job_get_files_in_flight(w->job, &in_flight);
     int active[LIVE_FILES + 1], nactive = 0, unfinished = 0, finished = 0;
@@ -677,6 +684,26 @@ int cli_wait_job(cli *c, bits_job *job, const cli_wait_opts *o)
             rc = EXIT_INTERRUPTED;
             break;
         }
+        /* transfer's own limits, before the display says "retrying". */
+        uint32_t errors = 0;
+        bits_job_get_error_count(job, &errors);
+        if (state == BG_JOB_STATE_TRANSIENT_ERROR && o->retries != CLI_UNSET &&
+            o->retries != CLI_RETRIES_UNLIMITED && errors - w.errors_at_start > o->retries) {
+            char why[96];
+            snprintf(why, sizeof why, "gave up after %u attempt%s (--retries %u)",
+                     errors - w.errors_at_start, errors - w.errors_at_start == 1 ? "" : "s",
+                     o->retries);
+            rc = give_up(&w, o, why);
+            break;
+        }
+        if (o->timeout != CLI_UNSET && now - w.started >= (double)o->timeout &&
+            state != BG_JOB_STATE_TRANSFERRED && state != BG_JOB_STATE_ACKNOWLEDGED) {
+            char why[96], d[32];
+            cli_format_duration(o->timeout, d, sizeof d);
+            snprintf(why, sizeof why, "gave up: not done within --timeout %s", d);
+            rc = give_up(&w, o, why);
+            break;
+        }
         /* Plain mode: a line per state (with its reason), and per file
          * each second while it moves, and once when it is done. */
         if (mode == PROGRESS_PLAIN) {
@@ -710,11 +737,10 @@ int cli_wait_job(cli *c, bits_job *job, const cli_wait_opts *o)
         } else if (mode == PROGRESS_BAR) {
             for (int i = 0; i < w.nfiles; i++) {
                 file_track *t = &w.files[i];
-                if (t->finished && !t->reported && w.nfiles <= 20) {
+                if (t->finished && !t->reported && w.nfiles > 1 && w.nfiles <= 20) {
                     char size[32], *line = NULL;
                     cli_format_size((double)t->done, size, sizeof size);
-                    if (asprintf(&line, "%s%s: %s done", w.nfiles > 1 ? "" : "", t->name,
-                                 size) >= 0)
+                    if (asprintf(&line, "%s: %s done", t->name, size) >= 0)
                         cli_display_print(w.d, line);
                     free(line);
                 }
@@ -731,6 +757,9 @@ int cli_wait_job(cli *c, bits_job *job, const cli_wait_opts *o)
         }
         if (state == BG_JOB_STATE_TRANSFERRED) {
             bits_hresult hr = bits_job_complete(job);
+            if (w.nfiles > 1)
+                cli_display_draw(w.d, NULL, 0); /* the files have their lines; "saved" sums up */
+            bits_manager_dispatch(c->mgr, NULL); /* the trace's last lines first */
             cli_display_finish(w.d);
             rc = bits_failed(hr) ? cli_fail("complete", hr) : EXIT_OK;
             if (rc == EXIT_OK && mode != PROGRESS_NONE) {
@@ -778,24 +807,6 @@ int cli_wait_job(cli *c, bits_job *job, const cli_wait_opts *o)
                         w.gid, w.gid, w.gid);
                 rc = EXIT_JOB_ERROR;
             }
-            break;
-        }
-        uint32_t errors = 0;
-        bits_job_get_error_count(job, &errors);
-        if (state == BG_JOB_STATE_TRANSIENT_ERROR && o->retries != CLI_UNSET &&
-            o->retries != CLI_RETRIES_UNLIMITED && errors - w.errors_at_start > o->retries) {
-            char why[96];
-            snprintf(why, sizeof why, "gave up after %u attempt%s (--retries %u)",
-                     errors - w.errors_at_start, errors - w.errors_at_start == 1 ? "" : "s",
-                     o->retries);
-            rc = give_up(&w, o, why);
-            break;
-        }
-        if (o->timeout != CLI_UNSET && now - w.started >= (double)o->timeout) {
-            char why[96], d[32];
-            cli_format_duration(o->timeout, d, sizeof d);
-            snprintf(why, sizeof why, "gave up: not done within --timeout %s", d);
-            rc = give_up(&w, o, why);
             break;
         }
         struct pollfd fds[2] = { { sig_fd, POLLIN, 0 }, { ev_fd, POLLIN, 0 } };
