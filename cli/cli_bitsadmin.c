@@ -4,6 +4,8 @@
  * becomes "transfer --name NAME [--priority P] URL DEST ...", "/info JOB
  * /verbose" becomes "info JOB --verbose", "/setpriority JOB P" becomes
  * "setpriority JOB P", and so on. /rawreturn prints bare result codes.
+ * "/?" and "/help" list the commands; "/SWITCH /?" is that command's
+ * --help.
  */
 #include "bitsadmin_args.h"
 #include "cli.h"
@@ -43,15 +45,21 @@ int bitsadmin_translate(int argc, char **argv, char ***out_argv, int *raw, char 
         return -1;
     }
     const char *sw = argv[i++] + 1;
-    if (strcasecmp(sw, "transfer") == 0) {
+    if (strcmp(sw, "?") == 0 || strcasecmp(sw, "help") == 0) {
+        out[n++] = "help";
+    } else if (strcasecmp(sw, "transfer") == 0) {
         out[n++] = "transfer";
-        if (i < argc) {
+        if (i < argc && strcmp(argv[i], "/?") != 0) {
             out[n++] = "--name";
             out[n++] = argv[i++];
         }
         for (; i < argc; i++) {
             if (strcasecmp(argv[i], "/download") == 0)
                 continue;
+            if (strcmp(argv[i], "/?") == 0) {
+                out[n++] = "--help";
+                continue;
+            }
             if (strcasecmp(argv[i], "/priority") == 0 && i + 1 < argc) {
                 out[n++] = "--priority";
                 out[n++] = argv[++i];
@@ -79,6 +87,10 @@ int bitsadmin_translate(int argc, char **argv, char ***out_argv, int *raw, char 
         for (; i < argc; i++) {
             if (strcasecmp(argv[i], "/verbose") == 0)
                 out[n++] = "--verbose";
+            else if (strcmp(argv[i], "/?") == 0 || strcasecmp(argv[i], "/help") == 0)
+                out[n++] = "--help";
+            else if (strcasecmp(argv[i], "/refresh") == 0)
+                out[n++] = "--refresh";
             else if (strcasecmp(argv[i], "/allusers") == 0)
                 continue; /* one user's store: the same list */
             else if (strcasecmp(argv[i], "/rawreturn") == 0)

@@ -16,23 +16,20 @@ const char *cli_state_name(uint32_t state)
 
 int cli_fail(const char *what, bits_hresult hr)
 {
-    fprintf(stderr, "openbits: %s: %s (0x%08X): %s\n", what, bits_hresult_name(hr),
-            (unsigned)hr, bits_hresult_message(hr));
+    char *shown = strdup(what); /* it may quote an argument */
+    fprintf(stderr, "openbits: %s: %s (0x%08X): %s\n", shown ? cli_sanitize(shown) : "?",
+            bits_hresult_name(hr), (unsigned)hr, bits_hresult_message(hr));
+    free(shown);
     return EXIT_FAILED;
 }
 
-char *cli_absolute_path(const char *path)
+char *cli_sanitize(char *text)
 {
-    if (path[0] == '/')
-        return strdup(path);
-    char cwd[4096];
-    if (!getcwd(cwd, sizeof cwd))
-        return strdup(path); /* the library will say it is not absolute */
-    size_t n = strlen(cwd) + strlen(path) + 2;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%s/%s", cwd, strncmp(path, "./", 2) == 0 ? path + 2 : path);
-    return out;
+    for (unsigned char *p = (unsigned char *)text; p && *p; p++) {
+        if (*p < 0x20 || *p == 0x7F)
+            *p = '?';
+    }
+    return text;
 }
 
 int cli_open(cli *c)
@@ -41,12 +38,16 @@ int cli_open(cli *c)
     char *store = c->store ? cli_absolute_path(c->store) : NULL;
     if (c->store && !store)
         return cli_fail("cannot open the store", BITS_E_OUTOFMEMORY);
-    bits_hresult hr = bits_manager_open(store, 0, &c->mgr);
+    bits_hresult hr = bits_manager_open(store, c->open_flags, &c->mgr);
     if (hr == BG_E_DATABASE_CORRUPT) /* say where it is (issue 5) */
         fprintf(stderr, "openbits: the database is %s/openbits.db; it was left untouched\n",
                 store ? store : "$XDG_STATE_HOME/openbits (default ~/.local/state/openbits)");
     free(store);
-    return bits_failed(hr) ? cli_fail("cannot open the store", hr) : EXIT_OK;
+    if (bits_failed(hr))
+        return cli_fail("cannot open the store", hr);
+    if (c->open_flags & BITS_MANAGER_OPEN_EVENT_FD)
+        cli_wait_attach_log(c); /* before the job moves: every line of it */
+    return EXIT_OK;
 }
 
 /* Every job of the caller whose display name is @p name (new references). */
@@ -101,10 +102,13 @@ bits_job *cli_find_job(cli *c, const char *name_or_id)
     bits_job **matches = jobs_named(c, name_or_id, &n);
     if (n == 1)
         job = matches[0];
-    else if (n == 0)
-        fprintf(stderr, "openbits: no job named %s\n", name_or_id);
+    char *shown = strdup(name_or_id);
+    cli_sanitize(shown);
+    if (n == 0)
+        fprintf(stderr, "openbits: no job named %s\n", shown ? shown : "?");
     else if (n > 1)
-        fprintf(stderr, "openbits: %d jobs are named %s; use a GUID:\n", n, name_or_id);
+        fprintf(stderr, "openbits: %d jobs are named %s; use a GUID:\n", n, shown ? shown : "?");
+    free(shown);
     for (int i = 0; n > 1 && i < n; i++) {
         bits_guid gid;
         char *text = NULL;

@@ -42,13 +42,12 @@ int cli_cmd_setlimit(cli *c, int argc, char **argv)
 {
     (void)argc;
     uint64_t v;
-    if (cli_parse_number(argv[1], UINT32_MAX, &v) != 0)
-        return cli_fail(argv[1], BITS_E_INVALIDARG);
+    if (cli_parse_size(argv[1], UINT32_MAX, 0, &v) != 0) /* max_bandwidth 5M */
+        return cli_usage_error(c, "'%s' is not a number", argv[1]);
     for (size_t i = 0; i < LIMIT_COUNT; i++) {
         if (strcasecmp(argv[0], limits[i].name) == 0)
             return cli_report(c, "setlimit",
                               bits_manager_set_limit(c->mgr, limits[i].which, (uint32_t)v));
     }
-    fprintf(stderr, "openbits: unknown limit %s (openbits limits lists them)\n", argv[0]);
-    return EXIT_USAGE;
+    return cli_usage_error(c, "unknown limit '%s' (openbits limits lists them)", argv[0]);
 }

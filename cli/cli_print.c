@@ -24,6 +24,23 @@ char *cli_url_list(const char *list)
     return shown ? shown : strdup(OB_REDACTED);
 }
 
+/* "  URL -> PATH" of the file an error is about (the URL redacted). */
+static void print_error_file(FILE *out, const char *prefix, bits_error *err)
+{
+    bits_file *file = NULL;
+    if (bits_error_get_file(err, &file) != BITS_S_OK || !file)
+        return;
+    char *remote = NULL, *local = NULL;
+    bits_file_get_remote_name(file, &remote);
+    bits_file_get_local_name(file, &local);
+    char *shown = cli_url(remote);
+    fprintf(out, "%s%s -> %s\n", prefix, shown ? shown : "?", local ? cli_sanitize(local) : "?");
+    free(shown);
+    bits_free(remote);
+    bits_free(local);
+    bits_file_release(file);
+}
+
 void cli_print_job_error(FILE *out, const char *prefix, bits_job *job)
 {
     bits_error *err;
@@ -35,7 +52,8 @@ void cli_print_job_error(FILE *out, const char *prefix, bits_job *job)
     bits_error_get_error(err, &ctx, &code);
     bits_error_get_description(err, &desc);
     fprintf(out, "%s%s (0x%08X): %s\n", prefix, bits_hresult_name(code), (unsigned)code,
-            desc ? desc : "");
+            desc ? cli_sanitize(desc) : "");
+    print_error_file(out, "  file ", err);
     bits_free(desc);
     bits_error_free(err);
 }
@@ -234,7 +252,7 @@ void cli_print_job(cli *c, bits_job *job, int verbose)
         print_error_json(job);
     } else {
         printf("%s %-15s %s  %u/%u files, %llu bytes", gid, cli_state_name(state),
-               name ? name : "", p.files_transferred, p.files_total,
+               name ? cli_sanitize(name) : "", p.files_transferred, p.files_total,
                (unsigned long long)p.bytes_transferred);
         if (p.bytes_total != BG_SIZE_UNKNOWN)
             printf(" of %llu", (unsigned long long)p.bytes_total);

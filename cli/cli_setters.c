@@ -101,22 +101,32 @@ static int set_number(cli *c, bits_job *job, const char *text, const char *what,
     return cli_report(c, what, set(job, (uint32_t)v));
 }
 
+/* Setters taking seconds, written as a duration (90, 30s, 10m, 1h30m). */
+static int set_seconds(cli *c, bits_job *job, const char *text, const char *what,
+                       bits_hresult (*set)(bits_job *, uint32_t))
+{
+    uint32_t v;
+    if (cli_parse_duration(text, &v) != 0)
+        return cli_fail(text, BITS_E_INVALIDARG);
+    return cli_report(c, what, set(job, v));
+}
+
 int cli_cmd_setminretrydelay(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc;
-    return set_number(c, job, argv[0], "setminretrydelay", bits_job_set_minimum_retry_delay);
+    return set_seconds(c, job, argv[0], "setminretrydelay", bits_job_set_minimum_retry_delay);
 }
 
 int cli_cmd_setnoprogresstimeout(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc;
-    return set_number(c, job, argv[0], "setnoprogresstimeout", bits_job_set_no_progress_timeout);
+    return set_seconds(c, job, argv[0], "setnoprogresstimeout", bits_job_set_no_progress_timeout);
 }
 
 int cli_cmd_setmaxdownloadtime(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc;
-    return set_number(c, job, argv[0], "setmaxdownloadtime", bits_job_set_maximum_download_time);
+    return set_seconds(c, job, argv[0], "setmaxdownloadtime", bits_job_set_maximum_download_time);
 }
 
 int cli_cmd_setnotifyflags(cli *c, bits_job *job, int argc, char **argv)
@@ -135,7 +145,7 @@ int cli_cmd_setmaxbandwidth(cli *c, bits_job *job, int argc, char **argv)
 {
     (void)argc;
     uint64_t v;
-    if (cli_parse_number(argv[0], UINT64_MAX, &v) != 0)
+    if (cli_parse_size(argv[0], UINT64_MAX, 1, &v) != 0)
         return cli_fail(argv[0], BITS_E_INVALIDARG);
     return cli_report(c, "setmaxbandwidth", bits_job_set_max_bandwidth(job, v));
 }
@@ -230,4 +240,43 @@ int cli_cmd_removecredentials(cli *c, bits_job *job, int argc, char **argv)
     if (parse_auth(argv, &target, &scheme) != 0)
         return cli_fail("removecredentials", BITS_E_INVALIDARG);
     return cli_report(c, "removecredentials", bits_job_remove_credentials(job, target, scheme));
+}
+
+/* ---- values checked before the store is opened --------------------------------- */
+
+int cli_check_setter_args(cli *c, const char *command, int argc, char **argv)
+{
+    uint64_t v;
+    uint32_t u, u2;
+    if (argc < 1)
+        return EXIT_OK;
+    if (strcmp(command, "setpriority") == 0 && cli_parse_priority(argv[0], &u) != 0)
+        return cli_usage_error(c, "'%s' is not a priority (FOREGROUND, HIGH, NORMAL, LOW or 0-3)",
+                               argv[0]);
+    if ((strcmp(command, "setminretrydelay") == 0 || strcmp(command, "setnoprogresstimeout") == 0 ||
+         strcmp(command, "setmaxdownloadtime") == 0) &&
+        cli_parse_duration(argv[0], &u) != 0)
+        return cli_usage_error(c, "'%s' is not a number of seconds nor a duration (90, 30s, 10m, "
+                                  "1h30m, 2d)",
+                               argv[0]);
+    if ((strcmp(command, "setnotifyflags") == 0 || strcmp(command, "setsecurityflags") == 0) &&
+        cli_parse_number(argv[0], UINT32_MAX, &v) != 0)
+        return cli_usage_error(c, "'%s' is not a number (decimal or 0x hexadecimal)", argv[0]);
+    if (strcmp(command, "setmaxbandwidth") == 0 && cli_parse_size(argv[0], UINT64_MAX, 1, &v) != 0)
+        return cli_usage_error(c, "'%s' is not a rate (bytes per second: 500k, 5M, 1.5MiB, 0)",
+                               argv[0]);
+    if (strcmp(command, "setproxysettings") == 0 && parse_named(argv[0], proxy_names, 4, &u) != 0)
+        return cli_usage_error(c, "'%s' is not a proxy usage (PRECONFIG, NO_PROXY, OVERRIDE)",
+                               argv[0]);
+    if ((strcmp(command, "setcredentials") == 0 || strcmp(command, "removecredentials") == 0) &&
+        argc >= 2) {
+        if (parse_named(argv[0], target_names, 3, &u) != 0)
+            return cli_usage_error(c, "'%s' is not a target (SERVER or PROXY)", argv[0]);
+        if (parse_named(argv[1], scheme_names, 6, &u2) != 0)
+            return cli_usage_error(c, "'%s' is not a scheme (BASIC, DIGEST, NTLM, NEGOTIATE)",
+                                   argv[1]);
+    }
+    if (strcmp(command, "setlimit") == 0 && argc >= 2 && cli_parse_size(argv[1], UINT32_MAX, 0, &v) != 0)
+        return cli_usage_error(c, "'%s' is not a number", argv[1]);
+    return EXIT_OK;
 }

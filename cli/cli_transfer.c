@@ -1,300 +1,331 @@
-/* cli_transfer.c - `openbits transfer` (create, add, resume, watch, complete) and
- * the watching it shares with `resume --wait`. */
+/*
+ * cli_transfer.c - `openbits transfer`: read the URLs and where they go
+ * (arguments, -o, -d, -i FILE), check them all before touching the store,
+ * create the job (or find the one -c continues), set its fail-fast
+ * properties, add the files, resume it and stay with it (cli_wait.c).
+ */
 #include "cli.h"
 
-#include <pthread.h>
-#include <signal.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t interrupted;
+/* Interactive defaults: fail fast on a terminal (docs/openbits.1). */
+#define TTY_RETRIES 3
+#define TTY_RETRY_DELAY 5
+#define TTY_NO_PROGRESS 60
 
-/* The job's events (those its notify flags ask for: by default
- * TRANSFERRED and ERROR) wake the waiting loop at once; it looks anyway
- * every WAIT_MS (20 with progress shown, for the bars and state lines;
- * 250 when quiet). A signal does not wake it: Ctrl-C takes effect
- * within WAIT_MS. */
-static pthread_mutex_t woken_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t woken_cond;
-static int woken;
+typedef struct entry {
+    const char *url;   /* borrowed (argv) or owned (from -i: in owned) */
+    const char *dest;  /* as given, or NULL */
+    const char *dir;   /* -i's dir=, or NULL */
+    char *local;       /* the resolved absolute destination */
+    char *owned[3];    /* strings read from -i */
+} entry;
 
-static void on_job_event(const bits_event *ev, void *data)
+typedef struct entries {
+    entry *v;
+    size_t n, size;
+} entries;
+
+static entry *add_entry(entries *e)
 {
-    (void)ev;
-    (void)data;
-    pthread_mutex_lock(&woken_lock);
-    woken = 1;
-    pthread_cond_signal(&woken_cond);
-    pthread_mutex_unlock(&woken_lock);
-}
-
-static void wait_for_event(long ms)
-{
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_nsec += ms * 1000000L;
-    until.tv_sec += until.tv_nsec / 1000000000L;
-    until.tv_nsec %= 1000000000L;
-    pthread_mutex_lock(&woken_lock);
-    if (!woken)
-        pthread_cond_timedwait(&woken_cond, &woken_lock, &until);
-    woken = 0;
-    pthread_mutex_unlock(&woken_lock);
-}
-
-static void on_interrupt(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-/* Ctrl-C (and SIGTERM, SIGHUP) suspend the job instead of killing us:
- * installed before the job exists so that no signal leaves it QUEUED. */
-static void catch_interrupts(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void human(double bytes, char *out, size_t n)
-{
-    const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-    int u = 0;
-    while (bytes >= 1024 && u < 4) {
-        bytes /= 1024;
-        u++;
+    if (e->n == e->size) {
+        size_t size = e->size ? 2 * e->size : 8;
+        entry *grown = realloc(e->v, size * sizeof *grown);
+        if (!grown)
+            return NULL;
+        e->v = grown;
+        e->size = size;
     }
-    snprintf(out, n, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+    entry *x = &e->v[e->n++];
+    memset(x, 0, sizeof *x);
+    return x;
 }
 
-/* One line per file: a bar on a terminal (redrawn in place), else plain.
- * The rate counts the bytes moved since @p started (beyond @p already). */
-static int draw_progress(bits_job *job, double started, uint64_t already, int tty,
-                         int lines_before)
+static void free_entries(entries *e)
 {
-    if (tty && lines_before)
-        printf("\033[%dA", lines_before); /* back to the first bar */
-    bits_file_enum *fe;
-    bits_file *f;
-    int lines = 0;
-    double secs = now_s() - started;
-    bits_job_progress jp = { .struct_size = sizeof jp };
-    bits_job_get_progress(job, &jp);
-    uint64_t moved = jp.bytes_transferred > already ? jp.bytes_transferred - already : 0;
-    double rate = secs > 0 ? (double)moved / secs : 0;
-    bits_job_enum_files(job, &fe);
-    while (bits_file_enum_next(fe, 1, &f, NULL) == BITS_S_OK) {
-        char *local = NULL;
-        bits_file_progress p = { .struct_size = sizeof p };
-        bits_file_get_local_name(f, &local);
-        bits_file_get_progress(f, &p);
-        const char *base = local ? strrchr(local, '/') : NULL;
-        base = base ? base + 1 : (local ? local : "?");
-        char done[32], total[32], speed[32];
-        human((double)p.bytes_transferred, done, sizeof done);
-        human(p.bytes_total == BG_SIZE_UNKNOWN ? 0 : (double)p.bytes_total, total, sizeof total);
-        human(rate, speed, sizeof speed);
-        int pct = p.bytes_total && p.bytes_total != BG_SIZE_UNKNOWN
-                      ? (int)(100.0 * (double)p.bytes_transferred / (double)p.bytes_total)
-                      : (p.bytes_total == 0 ? 100 : 0);
-        if (tty) {
-            int width = 24, fill = pct * width / 100;
-            double left = rate > 0 && p.bytes_total != BG_SIZE_UNKNOWN
-                              ? (double)(p.bytes_total - p.bytes_transferred) / rate
-                              : 0;
-            printf("\033[2K%-24.24s [%.*s%*s] %3d%% %10s/%-10s %10s/s ETA %4.0fs\n", base, fill,
-                   "########################", width - fill, "", pct, done, total, speed, left);
-        } else {
-            printf("%s: %d%% %s of %s, %s/s\n", base, pct, done,
-                   p.bytes_total == BG_SIZE_UNKNOWN ? "?" : total, speed);
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->v[i].local);
+        for (int k = 0; k < 3; k++)
+            free(e->v[i].owned[k]);
+    }
+    free(e->v);
+}
+
+/* Positional arguments: each URL, followed by its DEST unless the next
+ * argument is itself a URL (scheme://). */
+static int read_arguments(cli *c, int argc, char **argv, entries *e)
+{
+    for (int i = 0; i < argc; i++) {
+        entry *x = add_entry(e);
+        if (!x)
+            return cli_fail("transfer", BITS_E_OUTOFMEMORY);
+        x->url = argv[i];
+        if (!*argv[i])
+            return cli_usage_error(c, "an empty argument is not a URL");
+        if (i + 1 < argc && !cli_looks_like_url(argv[i + 1])) {
+            x->dest = argv[++i];
+            if (!*x->dest)
+                return cli_usage_error(c, "an empty DEST names no file");
         }
-        bits_free(local);
-        bits_file_release(f);
-        lines++;
     }
-    bits_file_enum_free(fe);
-    fflush(stdout);
-    return lines;
+    return EXIT_OK;
 }
 
-/* Adds the URL DEST pairs with one bits_job_add_file_set (one store
- * write for all: a call per file cost a transaction each, bench M2). The
- * set is all or nothing; when it is refused, the pair to blame is found
- * by adding them one at a time (the job is cancelled anyway). */
-static int add_pairs(bits_job *job, int npairs, char **pairs)
+/* -i FILE, aria2c's input file: a URL per line; lines that start with
+ * white space set the previous URL's "dir=DIR" and "out=NAME"; blank lines
+ * and lines starting with # are skipped. */
+static int read_input_file(cli *c, const char *path, entries *e)
 {
-    bits_file_info *infos = calloc((size_t)npairs, sizeof *infos);
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f)
+        return cli_usage_error(c, "-i %s: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    int rc = EXIT_OK;
+    entry *last = NULL;
+    for (unsigned lineno = 1; rc == EXIT_OK && getline(&line, &cap, f) >= 0; lineno++) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *p = line + strspn(line, " \t");
+        if (!*p || *p == '#')
+            continue;
+        if (p == line) { /* a URL */
+            if (strchr(p, '\t') || strchr(p, ' ')) {
+                rc = cli_usage_error(c, "%s:%u: one URL a line (aria2c's mirrors, several URLs "
+                                        "on a line, are not supported)",
+                                     path, lineno);
+                break;
+            }
+            last = add_entry(e);
+            if (!last || !(last->owned[0] = strdup(p))) {
+                rc = cli_fail("transfer", BITS_E_OUTOFMEMORY);
+                break;
+            }
+            last->url = last->owned[0];
+            continue;
+        }
+        char *eq = strchr(p, '=');
+        size_t key = eq ? (size_t)(eq - p) : strlen(p);
+        int slot = eq && key == 3 && strncmp(p, "dir", 3) == 0   ? 1
+                   : eq && key == 3 && strncmp(p, "out", 3) == 0 ? 2
+                                                                  : 0;
+        if (!last)
+            rc = cli_usage_error(c, "%s:%u: an option line before any URL", path, lineno);
+        else if (!slot)
+            rc = cli_usage_error(c, "%s:%u: option '%.*s' is not supported (dir= and out= are)",
+                                 path, lineno, (int)key, p);
+        else if (!eq[1])
+            rc = cli_usage_error(c, "%s:%u: %.*s= needs a value", path, lineno, (int)key, p);
+        else if (!(last->owned[slot] = (free(last->owned[slot]), strdup(eq + 1))))
+            rc = cli_fail("transfer", BITS_E_OUTOFMEMORY);
+        else if (slot == 1)
+            last->dir = last->owned[1];
+        else
+            last->dest = last->owned[2];
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+/* Checks every URL and resolves every destination; the first problem is
+ * a usage error that names the argument. */
+static int resolve(cli *c, entries *e)
+{
+    if (c->o.output && e->n != 1)
+        return cli_usage_error(c, "-o names one file, and %zu URLs were given (a DEST after "
+                                  "each URL, or -d DIR, places several)",
+                               e->n);
+    for (size_t i = 0; i < e->n; i++) {
+        entry *x = &e->v[i];
+        char why[600], *shown = cli_url(x->url), *name = NULL;
+        int rc = EXIT_OK;
+        if (c->o.output && x->dest)
+            rc = cli_usage_error(c, "both -o %s and DEST %s: give one", c->o.output, x->dest);
+        const char *dest = c->o.output ? c->o.output : x->dest;
+        const char *dir = x->dir ? x->dir : c->o.dir;
+        int needs_name = !dest || dest[strlen(dest) - 1] == '/' || cli_is_directory(dest);
+        if (rc == EXIT_OK && cli_check_source(x->url, why, sizeof why) != 0)
+            rc = cli_usage_error(c, "%s: %s", shown ? shown : "?", why);
+        else if (rc == EXIT_OK && needs_name &&
+                 !(name = cli_source_file_name(x->url, why, sizeof why)))
+            rc = cli_usage_error(c, "%s %s", shown ? shown : "?", why);
+        else if (rc == EXIT_OK && dir && !dest && !cli_is_directory(dir))
+            rc = cli_usage_error(c, "-d %s: %s", dir,
+                                 access(dir, F_OK) == 0 ? "not a directory" : strerror(ENOENT));
+        else if (rc == EXIT_OK && !(x->local = cli_resolve_dest(dest, dir, name, why, sizeof why)))
+            rc = cli_usage_error(c, "%s: %s", dest ? dest : name, why);
+        free(shown);
+        free(name);
+        if (rc != EXIT_OK)
+            return rc;
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(e->v[k].local, x->local) == 0)
+                return cli_usage_error(c, "two URLs would be saved as %s", x->local);
+        }
+    }
+    return EXIT_OK;
+}
+
+/* Adds the files with one bits_job_add_file_set (one store write for
+ * all: a call per file cost a transaction each, bench M2). The set is all
+ * or nothing; when it is refused, the file to blame is found by adding
+ * them one at a time (the job is cancelled anyway). */
+static int add_files(bits_job *job, const entries *e)
+{
+    bits_file_info *infos = calloc(e->n, sizeof *infos);
     if (!infos)
         return cli_fail("addfile", BITS_E_OUTOFMEMORY);
-    for (int i = 0; i < npairs; i++) {
-        infos[i].remote_name = pairs[2 * i];
-        infos[i].local_name = cli_absolute_path(pairs[2 * i + 1]);
+    for (size_t i = 0; i < e->n; i++) {
+        infos[i].remote_name = e->v[i].url;
+        infos[i].local_name = e->v[i].local;
     }
-    int rc = EXIT_OK;
-    bits_hresult hr = bits_job_add_file_set(job, (uint32_t)npairs, infos);
-    if (bits_failed(hr)) {
+    bits_hresult hr = e->n > UINT32_MAX ? BG_E_TOO_MANY_FILES_IN_JOB
+                                        : bits_job_add_file_set(job, (uint32_t)e->n, infos);
+    if (bits_failed(hr) && hr != BG_E_TOO_MANY_FILES_IN_JOB) {
         hr = BITS_S_OK; /* unless one alone fails too */
-        for (int i = 0; i < npairs && !bits_failed(hr); i++) {
+        for (size_t i = 0; i < e->n && !bits_failed(hr); i++) {
             hr = bits_job_add_file(job, infos[i].remote_name, infos[i].local_name);
             if (bits_failed(hr)) {
-                char *shown = cli_url(pairs[2 * i]);
-                fprintf(stderr, "openbits: %s -> %s\n", shown ? shown : "?", pairs[2 * i + 1]);
+                char *shown = cli_url(e->v[i].url);
+                fprintf(stderr, "openbits: %s -> %s\n", shown ? shown : "?", e->v[i].local);
                 free(shown);
             }
         }
     }
-    if (bits_failed(hr))
-        rc = cli_fail("addfile", hr);
-    for (int i = 0; i < npairs; i++)
-        free((char *)infos[i].local_name);
     free(infos);
-    return rc;
+    return bits_failed(hr) ? cli_fail("addfile", hr) : EXIT_OK;
+}
+
+/* -c: an unfinished job of ours with exactly these files (new reference),
+ * or NULL. */
+static bits_job *find_same_job(cli *c, const entries *e)
+{
+    bits_job_enum *je;
+    bits_job *job, *found = NULL;
+    if (bits_manager_enum_jobs(c->mgr, 0, &je) != BITS_S_OK)
+        return NULL;
+    while (!found && bits_job_enum_next(je, 1, &job, NULL) == BITS_S_OK) {
+        bits_file_enum *fe;
+        uint32_t n = 0, state = 0;
+        int same = bits_job_get_state(job, &state) == BITS_S_OK &&
+                   state != BG_JOB_STATE_ACKNOWLEDGED && state != BG_JOB_STATE_CANCELLED &&
+                   bits_job_enum_files(job, &fe) == BITS_S_OK;
+        if (same) {
+            bits_file_enum_get_count(fe, &n);
+            same = n == e->n;
+            bits_file *f;
+            for (size_t i = 0; same && bits_file_enum_next(fe, 1, &f, NULL) == BITS_S_OK; i++) {
+                char *remote = NULL, *local = NULL;
+                bits_file_get_remote_name(f, &remote);
+                bits_file_get_local_name(f, &local);
+                same = remote && local && strcmp(remote, e->v[i].url) == 0 &&
+                       strcmp(local, e->v[i].local) == 0;
+                bits_free(remote);
+                bits_free(local);
+                bits_file_release(f);
+            }
+            bits_file_enum_free(fe);
+        }
+        if (same)
+            found = job;
+        else
+            bits_job_release(job);
+    }
+    bits_job_enum_free(je);
+    return found;
+}
+
+/* The job's properties from the options (each only when given, or when
+ * the terminal's fail-fast defaults apply). */
+static int set_properties(cli *c, bits_job *job)
+{
+    const cli_opts *o = &c->o;
+    bits_hresult hr = BITS_S_OK;
+    const char *what = NULL;
+    if (o->priority >= 0 && bits_failed(hr = bits_job_set_priority(job, (uint32_t)o->priority)))
+        what = "--priority";
+    else if (o->max_bandwidth && bits_failed(hr = bits_job_set_max_bandwidth(job, o->max_bandwidth)))
+        what = "--max-bandwidth";
+    else if (o->retry_delay != CLI_UNSET &&
+             bits_failed(hr = bits_job_set_minimum_retry_delay(job, o->retry_delay)))
+        what = "--retry-delay";
+    else if (o->no_progress != CLI_UNSET &&
+             bits_failed(hr = bits_job_set_no_progress_timeout(job, o->no_progress)))
+        what = "--no-progress-timeout";
+    else if (o->files_in_flight &&
+             bits_failed(hr = bits_job_set_files_in_flight(job, o->files_in_flight)))
+        what = "--files-in-flight";
+    return what ? cli_fail(what, hr) : EXIT_OK;
 }
 
 int cli_transfer_main(cli *c, int argc, char **argv)
 {
-    cli_transfer_opts opts = { NULL, -1, 0 };
-    int k = 1;
-    for (; k < argc && strncmp(argv[k], "--", 2) == 0; k += 2) {
-        uint32_t priority;
-        int bad = k + 1 >= argc;
-        if (!bad && strcmp(argv[k], "--name") == 0)
-            opts.name = argv[k + 1];
-        else if (!bad && strcmp(argv[k], "--priority") == 0 &&
-                 cli_parse_priority(argv[k + 1], &priority) == 0)
-            opts.priority = (int)priority;
-        else if (!bad && strcmp(argv[k], "--max-bandwidth") == 0 &&
-                 cli_parse_number(argv[k + 1], UINT64_MAX, &opts.max_bandwidth) == 0)
-            continue;
-        else
-            bad = 1;
-        if (bad) {
-            fprintf(stderr, "openbits: transfer: bad option %s (openbits transfer --help)\n",
-                    argv[k]);
-            return EXIT_USAGE;
-        }
-    }
-    return cli_transfer(c, &opts, argc - k, argv + k);
-}
-
-int cli_transfer(cli *c, const cli_transfer_opts *opts, int nargs, char **pairs)
-{
-    if (nargs == 0 || nargs % 2) {
-        fprintf(stderr, "usage: openbits transfer [--name NAME] [--priority P] "
-                        "[--max-bandwidth B/S] URL DEST [URL DEST ...]\n");
-        return EXIT_USAGE;
-    }
-    catch_interrupts();
-    int rc = cli_open(c);
-    if (rc != EXIT_OK)
-        return rc;
-    bits_guid id;
-    bits_job *job;
-    bits_hresult hr = bits_manager_create_job(c->mgr, opts->name ? opts->name : "openbits transfer",
-                                              BG_JOB_TYPE_DOWNLOAD, &id, &job);
-    if (bits_failed(hr))
-        return cli_fail("create", hr);
-    if (opts->priority >= 0 &&
-        bits_failed(hr = bits_job_set_priority(job, (uint32_t)opts->priority)))
-        rc = cli_fail("priority", hr);
+    entries e = { 0 };
+    int rc = read_arguments(c, argc, argv, &e);
+    if (rc == EXIT_OK && c->o.input_file)
+        rc = read_input_file(c, c->o.input_file, &e);
+    if (rc == EXIT_OK && e.n == 0)
+        rc = cli_usage_error(c, "no URL given");
     if (rc == EXIT_OK)
-        rc = add_pairs(job, nargs / 2, pairs);
-    if (rc == EXIT_OK && opts->max_bandwidth &&
-        bits_failed(hr = bits_job_set_max_bandwidth(job, opts->max_bandwidth)))
-        rc = cli_fail("max-bandwidth", hr);
+        rc = resolve(c, &e);
+    if (rc != EXIT_OK) {
+        free_entries(&e);
+        return rc;
+    }
+    /* Fail fast on a terminal: somebody is waiting for an answer. */
+    cli_opts *o = &c->o;
+    if (isatty(STDERR_FILENO)) {
+        if (o->retries == CLI_UNSET)
+            o->retries = TTY_RETRIES;
+        if (o->retry_delay == CLI_UNSET)
+            o->retry_delay = TTY_RETRY_DELAY;
+        if (o->no_progress == CLI_UNSET)
+            o->no_progress = TTY_NO_PROGRESS;
+    }
+    if ((rc = cli_wait_prepare(c)) != EXIT_OK || (rc = cli_open(c)) != EXIT_OK) {
+        free_entries(&e);
+        return rc;
+    }
+    bits_job *job = o->continue_job ? find_same_job(c, &e) : NULL;
+    int continued = job != NULL;
+    bits_hresult hr;
+    if (job) {
+        if (!c->quiet && !c->json) {
+            bits_guid id;
+            char *text = NULL;
+            bits_job_get_id(job, &id);
+            bits_guid_to_string(&id, &text);
+            fprintf(stderr, "openbits: continuing job %s\n", text ? text : "?");
+            bits_free(text);
+        }
+        rc = set_properties(c, job);
+    } else {
+        bits_guid id;
+        hr = bits_manager_create_job(c->mgr, o->name ? o->name : "openbits transfer",
+                                     BG_JOB_TYPE_DOWNLOAD, &id, &job);
+        if (bits_failed(hr)) {
+            free_entries(&e);
+            return cli_fail("create", hr);
+        }
+        rc = set_properties(c, job);
+        if (rc == EXIT_OK)
+            rc = add_files(job, &e);
+    }
     if (rc == EXIT_OK && bits_failed(hr = bits_job_resume(job)))
         rc = cli_fail("resume", hr);
+    free_entries(&e);
     if (rc != EXIT_OK) {
-        bits_job_cancel(job);
+        if (!continued)
+            bits_job_cancel(job);
         bits_job_release(job);
         return rc;
     }
-    rc = cli_wait_job(c, job);
+    cli_wait_opts w = { o->retries, o->timeout, !o->keep, 1 };
+    rc = cli_wait_job(c, job, &w);
     bits_job_release(job);
-    return rc;
-}
-
-int cli_wait_job(cli *c, bits_job *job)
-{
-    catch_interrupts();
-    bits_guid id;
-    char *gid = NULL;
-    bits_job_get_id(job, &id);
-    bits_guid_to_string(&id, &gid);
-    if (!c->quiet && !c->json)
-        printf("job %s\n", gid);
-    int tty = isatty(fileno(stdout)) && !c->json && !c->quiet;
-    bits_job_progress at_start = { .struct_size = sizeof at_start };
-    bits_job_get_progress(job, &at_start);
-    double started = now_s(), last = 0;
-    int lines = 0, rc;
-    uint32_t state = 0, shown = 99;
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&woken_cond, &attr);
-    pthread_condattr_destroy(&attr);
-    bits_job_set_event_callback(job, on_job_event, NULL);
-    for (;;) {
-        bits_job_get_state(job, &state);
-        if (interrupted) {
-            bits_job_suspend(job);
-            fprintf(stderr,
-                    "\nopenbits: interrupted; the job is SUSPENDED. Continue with:\n"
-                    "  openbits%s%s resume %s --wait\n",
-                    c->store ? " --store " : "", c->store ? c->store : "", gid);
-            rc = EXIT_INTERRUPTED;
-            break;
-        }
-        if (state != shown && !c->quiet && !c->json && !tty) {
-            printf("state %s\n", cli_state_name(state));
-            shown = state;
-        }
-        if (!c->quiet && !c->json && (now_s() - last >= (tty ? 0.2 : 1.0) ||
-                                      state == BG_JOB_STATE_TRANSFERRED)) {
-            lines = draw_progress(job, started, at_start.bytes_transferred, tty, lines);
-            last = now_s();
-        }
-        if (state == BG_JOB_STATE_TRANSFERRED) {
-            bits_hresult hr = bits_job_complete(job);
-            rc = bits_failed(hr) ? cli_fail("complete", hr) : EXIT_OK;
-            break;
-        }
-        if (state == BG_JOB_STATE_ACKNOWLEDGED) { /* completed by another process */
-            rc = EXIT_OK;
-            break;
-        }
-        if (state == BG_JOB_STATE_ERROR) {
-            cli_print_job_error(stderr, "openbits: ", job);
-            rc = EXIT_JOB_ERROR;
-            break;
-        }
-        if (state == BG_JOB_STATE_CANCELLED) {
-            rc = EXIT_CANCELLED;
-            break;
-        }
-        wait_for_event(c->quiet || c->json ? 250 : 20);
-    }
-    bits_job_set_event_callback(job, NULL, NULL); /* returns once no call runs */
-    pthread_cond_destroy(&woken_cond);
-    if (c->json) {
-        bits_job_get_state(job, &state);
-        printf("{\"id\": \"%s\", \"state\": \"%s\", \"exit\": %d}\n", gid,
-               cli_state_name(state), rc);
-    }
-    bits_free(gid);
     return rc;
 }

@@ -1,64 +1,81 @@
 /*
  * openbits - the command-line face of the openbits library.
  *
- *   openbits [--store DIR] [--json] [--quiet] COMMAND ...
+ *   openbits [--store=DIR] [--json] [-q] [-v] COMMAND [OPTIONS] ARGS...
  *   openbits /SWITCH ...            (bitsadmin's spelling)
  *
- * See docs/openbits.1 (man openbits) for every command and exit code.
+ * Options are read with getopt_long: --opt=value and --opt value, short
+ * options, and an unknown option or a bad value is a usage error (exit 2)
+ * naming it. See docs/openbits.1 (man openbits) for every command and
+ * exit code.
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum { G_STORE = 256, G_JSON };
+
+static const struct option global_options[] = {
+    { "store", required_argument, NULL, G_STORE }, { "json", no_argument, NULL, G_JSON },
+    { "quiet", no_argument, NULL, 'q' },           { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },            { "version", no_argument, NULL, 'V' },
+    { 0 }
+};
 
 int main(int argc, char **argv)
 {
     cli c = { 0 };
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-        if (strcmp(argv[i], "--store") == 0 && i + 1 < argc)
-            c.store = argv[++i];
-        else if (strcmp(argv[i], "--store") == 0) {
-            fprintf(stderr, "openbits: --store needs a directory\n");
+    opterr = 0;
+    /* "+": the first word that is not an option is the command; its own
+     * options are read by cli_run. */
+    for (;;) {
+        int index = -1;
+        int code = getopt_long(argc, argv, "+:qvhV", global_options, &index);
+        if (code == -1)
+            break;
+        switch (code) {
+        case G_STORE:
+            if (!*optarg) {
+                fprintf(stderr, "openbits: --store: an empty name names no directory\n");
+                return EXIT_USAGE;
+            }
+            c.store = optarg;
+            break;
+        case G_JSON: c.json = 1; break;
+        case 'q': c.quiet = 1; break;
+        case 'v': c.verbose = 1; break;
+        case 'h': cli_usage(stdout); return EXIT_OK;
+        case 'V': printf("openbits %s\n", bits_version_string()); return EXIT_OK;
+        case ':':
+            fprintf(stderr, "openbits: %s needs a value\n",
+                    optopt == G_STORE ? "--store" : argv[optind - 1]);
+            return EXIT_USAGE;
+        default: {
+            const char *written = argv[optind - 1];
+            if (optopt && strncmp(written, "--", 2) != 0)
+                fprintf(stderr, "openbits: unknown option -%c\n", optopt);
+            else
+                fprintf(stderr, "openbits: unknown option %.*s\n", (int)strcspn(written, "="),
+                        written);
+            fputs("openbits --help lists the options and commands\n", stderr);
             return EXIT_USAGE;
         }
-        else if (strcmp(argv[i], "--json") == 0)
-            c.json = 1;
-        else if (strcmp(argv[i], "--quiet") == 0)
-            c.quiet = 1;
-        else if (strcmp(argv[i], "--help") == 0) {
-            cli_usage(stdout);
-            return EXIT_OK;
-        } else if (strcmp(argv[i], "--version") == 0) {
-            printf("openbits %s\n", bits_version_string());
-            return EXIT_OK;
-        } else {
-            fprintf(stderr, "openbits: unknown option %s\n", argv[i]);
-            return EXIT_USAGE;
         }
     }
-    if (i >= argc) {
+    if (optind >= argc) {
         cli_usage(stderr);
         return EXIT_USAGE;
     }
-    /* --json and --quiet may also follow the command ("openbits list --json"). */
-    int kept = i;
-    for (int k = i; k < argc; k++) {
-        if (strcmp(argv[k], "--json") == 0)
-            c.json = 1;
-        else if (strcmp(argv[k], "--quiet") == 0)
-            c.quiet = 1;
-        else
-            argv[kept++] = argv[k];
-    }
-    argc = kept;
-    char **args = argv + i, **translated = NULL;
-    int nargs = argc - i;
+    char **args = argv + optind, **translated = NULL;
+    int nargs = argc - optind;
     if (args[0][0] == '/') {
         nargs = cli_translate_bitsadmin(nargs, args, &translated, &c.raw);
         if (nargs < 0)
             return EXIT_USAGE;
         args = translated;
+        c.bitsadmin = 1;
     }
     int rc = cli_run(&c, nargs, args);
     free(translated);

@@ -71,10 +71,11 @@ def test_transfer_success_and_plain_progress(run, server, www, dest):
     p = run("transfer", "--name", "two", server.url("/a.bin"), str(dest / "a.bin"),
             server.url("/b.txt"), str(dest / "b.txt"), check=0)
     assert (dest / "a.bin").read_bytes() == data
-    # Not a terminal: plain lines, each state, and a final 100 % line per file.
-    assert "state TRANSFERRED" in p.stdout
-    assert "a.bin: 100%" in p.stdout and "b.txt: 100%" in p.stdout
-    assert "\033[" not in p.stdout
+    # Not a terminal: plain lines on stderr, each state, and a final 100 % line
+    # per file; nothing on stdout.
+    assert "state TRANSFERRED" in p.stderr
+    assert "a.bin: 100%" in p.stderr and "b.txt: 100%" in p.stderr
+    assert "\033[" not in p.stderr and p.stdout == ""
 
 
 def test_relative_destination(run, server, www, dest):
@@ -152,9 +153,14 @@ def test_every_subcommand(run, daemon, server, www, dest, tmp_path):
     fresh = run("create", "fresh", check=0).stdout.strip()
     assert "BITS_E_NOTIMPL (0x80004001)" in run("setpriority", fresh, "9", check=5).stderr
     assert "BG_E_STRING_TOO_LONG" in run("setdisplayname", fresh, "x" * 257, check=5).stderr
-    assert "BITS_S_FALSE" in run("removecredentials", fresh, "SERVER", "BASIC", check=0).stdout
+    # Successes are quiet in the default spelling; one that did nothing says so.
+    p = run("removecredentials", fresh, "SERVER", "BASIC", check=0)
+    assert p.stdout == "" and "nothing to do (BITS_S_FALSE)" in p.stderr
     run("setcredentials", fresh, "SERVER", "BASIC", "u", "p", check=0)
-    assert "BITS_S_OK" in run("removecredentials", fresh, "SERVER", "BASIC", check=0).stdout
+    p = run("removecredentials", fresh, "SERVER", "BASIC", check=0)
+    assert p.stdout == "" and p.stderr == ""
+    assert "removecredentials: BITS_S_FALSE" in run(
+        "/removecredentials", fresh, "SERVER", "BASIC", check=0).stdout  # bitsadmin's spelling
     run("setmaxbandwidth", fresh, "1000", check=0)
     info = json.loads(run("--json", "info", fresh, "--verbose", check=0).stdout)
     assert info["max_bandwidth"] == 1000
@@ -235,7 +241,7 @@ def test_ctrl_c_suspends_and_resumes(run, server, www, dest):
     assert printed[0] == "openbits" and printed[-1] == "--wait"
     p = subprocess.run([CLI] + printed[1:], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
-    assert "state TRANSFERRED" in p.stdout and "slow.bin: 100%" in p.stdout
+    assert "state TRANSFERRED" in p.stderr and "slow.bin: 100%" in p.stderr
     assert (dest / "slow.bin").read_bytes() == data
     assert run("getstate", "slow", check=5).stderr  # complete: gone from the queue
 
@@ -247,7 +253,7 @@ def test_password_from_standard_input(run, server, www, dest):
     run("addfile", "auth", server.url("/secret.bin"), str(dest / "secret.bin"), check=0)
     run("setcredentials", "auth", "SERVER", "BASIC", "alice", "-", input="s3cret\n", check=0)
     p = run("resume", "auth", "--wait", check=0)
-    assert "state TRANSFERRED" in p.stdout
+    assert "state TRANSFERRED" in p.stderr
     assert (dest / "secret.bin").read_bytes() == data
     # Nothing on standard input: refused, nothing set.
     run("create", "empty", check=0)
@@ -358,7 +364,7 @@ def test_terminal_progress_bar(run, server, www, dest):
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, out
     text = out.decode(errors="replace")
-    assert "\033[2K" in text and "\033[1A" in text  # redrawn in place
+    assert "\r\033[J" in text  # redrawn in place
     assert re.search(r"tty\.bin +\[#+ *\] +\d+%", text) and "ETA" in text and "/s" in text
     assert "100%" in text and "state " not in text  # no plain lines on a terminal
     assert (dest / "tty.bin").read_bytes() == data
@@ -515,9 +521,9 @@ def test_passwords_are_never_printed(run, daemon, server, www, dest):
         shown(*fmt, "/monitor", "--count", "1")
         shown(*fmt, "geterror", refused)
         shown(*fmt, "/geterror", refused)
-    # A refused URL names the pair to blame; the command says where it fails.
+    # A refused URL is named (redacted) with libcurl's reason.
     shown("transfer", with_userinfo(server.url("/x.bin"), URL_PASSWORD + "@x"),
-          str(dest / "x.bin"), check=5)
+          str(dest / "x.bin"), check=2)
     # A transfer in the foreground, its progress and outcome.
     make_file(www, "fg.bin", 2000)
     server.configure("/fg.bin", basic_auth=["erin", URL_PASSWORD])

@@ -5,7 +5,8 @@
  * adds what only Python needs: failed calls raise the openbits.errors
  * class for their code, and event callbacks reach Python callables
  * through a C trampoline that takes the GIL; the binding holds each
- * registered callable until the library says it can no longer run. The
+ * registered callable until the library says it can no longer run (the
+ * manager's log callback likewise). The
  * module is built with -threads, so the GIL is released around every
  * library call: a call that waits (removing a callback waits for a
  * running one) never blocks a callback that needs the GIL.
@@ -14,6 +15,7 @@
 
 %{
 #define SWIG_FILE_WITH_INIT
+#include <openbits/experimental.h>
 /* Raises the exception openbits.errors picks for @p hr. */
 static void openbits_raise(int32_t hr)
 {
@@ -93,6 +95,7 @@ static void openbits_raise(int32_t hr)
 %exception bits_manager_close {
     $action
     openbits_py_drop(openbits_py_unlink(arg1, 1, ULLONG_MAX));
+    openbits_py_drop(openbits_py_unlink(arg1, OPENBITS_PY_LOG, ULLONG_MAX));
 }
 
 %include "openbits.i"
@@ -222,6 +225,66 @@ static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *
     openbits_py_drop(dead);
     return hr;
 }
+
+/* ---- log lines (experimental) ---- */
+
+/* The registry's owner kind of a manager's log callback (0 and 1 are the
+ * job's and the manager's event callbacks). */
+#define OPENBITS_PY_LOG 2
+
+/* Runs where the manager's events run, with no library lock held. */
+static void openbits_py_log_trampoline(uint32_t level, bits_job *job, const char *message,
+                                       void *user_data)
+{
+    (void)job;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject *callable = (PyObject *)user_data;
+    Py_INCREF(callable);
+    PyObject *result = PyObject_CallFunction(callable, "Is", (unsigned)level, message);
+    if (!result)
+        PyErr_WriteUnraisable(callable);
+    Py_XDECREF(result);
+    Py_DECREF(callable);
+    PyGILState_Release(gil);
+}
+
+/* openbits_py_register for bits_manager_set_log_callback: the same
+ * registry and the same ordering rule, under its own kind. */
+static bits_hresult openbits_py_register_log(bits_manager *manager, uint32_t max_level,
+                                             PyObject *callable)
+{
+    PyObject *held = callable == Py_None ? NULL : callable;
+    openbits_py_reg *reg = NULL;
+    bits_hresult hr;
+    if (held) {
+        reg = (openbits_py_reg *)calloc(1, sizeof *reg);
+        if (!reg)
+            return BITS_E_OUTOFMEMORY;
+        Py_INCREF(held);
+        reg->owner = manager;
+        reg->is_manager = OPENBITS_PY_LOG;
+        reg->callable = held;
+    }
+    unsigned long long began = ++openbits_py_clock;
+    Py_BEGIN_ALLOW_THREADS
+    hr = bits_manager_set_log_callback(manager, max_level, held ? openbits_py_log_trampoline : NULL, held);
+    Py_END_ALLOW_THREADS
+    if (hr < 0) { /* nothing changed in the library */
+        if (reg) {
+            Py_DECREF(held);
+            free(reg);
+        }
+        return hr;
+    }
+    openbits_py_reg *dead = openbits_py_unlink(manager, OPENBITS_PY_LOG, began);
+    if (reg) {
+        reg->returned = ++openbits_py_clock;
+        reg->next = openbits_py_regs;
+        openbits_py_regs = reg;
+    }
+    openbits_py_drop(dead);
+    return hr;
+}
 %}
 
 /* An event callback: a callable, or None to remove it. */
@@ -234,6 +297,7 @@ static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *
 /* They take the GIL in hand themselves (openbits_py_register). */
 %nothreadallow openbits_set_job_callback;
 %nothreadallow openbits_set_manager_callback;
+%nothreadallow openbits_set_log_callback;
 
 %inline %{
 /* Registers @p callable (or None) for the job's events. The callable is
@@ -246,6 +310,15 @@ bits_hresult openbits_set_job_callback(bits_job *job, PyObject *callable) {
 /* The same for every job of the manager (bits_manager_set_event_callback). */
 bits_hresult openbits_set_manager_callback(bits_manager *manager, PyObject *callable) {
     return openbits_py_register(manager, 1, callable);
+}
+/* Registers @p callable (or None) for the manager's log lines up to
+ * @p max_level (BITS_LOG_ERROR 1 ... BITS_LOG_DEBUG 4,
+ * bits_manager_set_log_callback in openbits/experimental.h). The callable
+ * is called as callable(level, message) where the manager's events run;
+ * the binding keeps it alive as long as the library may call it, as for
+ * event callbacks. Replacing or removing waits for a running call. */
+bits_hresult openbits_set_log_callback(bits_manager *manager, uint32_t max_level, PyObject *callable) {
+    return openbits_py_register_log(manager, max_level, callable);
 }
 /* The address of a handle, to compare handles from different wrappers. */
 unsigned long long openbits_handle_address(bits_job *job) {

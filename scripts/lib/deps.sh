@@ -4,7 +4,7 @@
 
 OPENBITS_BUILD_PACKAGES="cmake gcc g++ make pkg-config libcurl4-openssl-dev libsqlite3-dev \
 libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi libperl-dev openssl curl \
-doxygen"
+doxygen tmux"
 
 # scripts/test.sh only: valgrind; clang and its libFuzzer runtime;
 # abidw/abidiff for the abi_layout test; readelf (binutils) for the

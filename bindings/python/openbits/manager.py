@@ -1,5 +1,6 @@
 """Manager: one opened job store."""
 
+import logging
 import uuid
 from typing import Iterator, List, Optional, Union
 
@@ -80,3 +81,26 @@ class Manager:
         Job.on_event: replacing waits for a running call, and the callback
         is kept alive as long as the library may call it."""
         _c.openbits_set_manager_callback(self._handle(), _event_trampoline(callback))
+
+    def log_to_logging(self, level: Optional[int] = logging.DEBUG,
+                       logger: Optional[logging.Logger] = None) -> None:
+        """Sends what the library does to the `logging` module, as records
+        of the logger "openbits" (or `logger`): every state change and why
+        (INFO; a transient failure with its retry time WARNING, a failure
+        ERROR), and at DEBUG the HTTP requests and responses as curl -v
+        shows them, credentials redacted, never bodies. Only lines at
+        `level` or above are produced (DEBUG costs a trace of every
+        request). None stops. Lines come from the library's notification
+        thread (bits_manager_set_log_callback, experimental); their wording
+        may change between releases."""
+        if level is None:
+            _c.openbits_set_log_callback(self._handle(), 0, None)
+            return
+        target = logger if logger is not None else logging.getLogger("openbits")
+        max_level = (4 if level <= logging.DEBUG else 3 if level <= logging.INFO
+                     else 2 if level <= logging.WARNING else 1)
+        levels = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG}
+
+        def emit(bits_level, message):
+            target.log(levels.get(bits_level, logging.INFO), "%s", message)
+        _c.openbits_set_log_callback(self._handle(), max_level, emit)
