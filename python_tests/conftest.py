@@ -48,3 +48,49 @@ def make_file(directory, name, size, seed=1):
     data = bytes((i * 131 + seed * 7) & 0xFF for i in range(size))
     (directory / name).write_bytes(data)
     return data
+
+
+def _die_with_parent():
+    """preexec_fn: SIGTERM when the test process goes (PR_SET_PDEATHSIG), so
+    pytest killed by its timeout leaves no daemon serving a deleted store."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
+
+
+def engine_lock_held(store):
+    """True when some process holds the store's engine lock (flock)."""
+    import fcntl
+    try:
+        fd = os.open(os.path.join(store, "engine.lock"), os.O_RDWR | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def start_openbitsd(store, timeout=30, **popen_args):
+    """openbitsd on `store`, returned once it serves it (holds the engine
+    lock); it dies with the test process. Raises if it exits first."""
+    import subprocess
+    import time
+    binary = os.environ.get("OPENBITSD")
+    if not binary:
+        pytest.skip("OPENBITSD not set")
+    proc = subprocess.Popen([binary, "--store", store], preexec_fn=_die_with_parent,
+                            **popen_args)
+    end = time.monotonic() + timeout
+    while not engine_lock_held(store):
+        if proc.poll() is not None:
+            raise RuntimeError("openbitsd exited (%d) before it served %s"
+                               % (proc.returncode, store))
+        if time.monotonic() > end:
+            proc.kill()
+            proc.wait()
+            raise RuntimeError("openbitsd did not take %s within %d s" % (store, timeout))
+        time.sleep(0.01)
+    return proc

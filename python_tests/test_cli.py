@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import make_file
+from conftest import make_file, start_openbitsd
 
 CLI = os.environ.get("OPENBITS_CLI")
 pytestmark = pytest.mark.skipif(not CLI, reason="OPENBITS_CLI not set")
@@ -37,12 +37,8 @@ STATES = {"QUEUED", "CONNECTING", "TRANSFERRING", "SUSPENDED", "ERROR", "TRANSIE
 def daemon(run):
     """openbitsd on the test store: it transfers jobs that one-shot
     commands (resume, addfile ...) leave queued."""
-    binary = os.environ.get("OPENBITSD")
-    if not binary:
-        pytest.skip("OPENBITSD not set")
     log = open(run.store + ".openbitsd.log", "w+")
-    proc = subprocess.Popen([binary, "--store", run.store], stderr=log)
-    time.sleep(0.3)
+    proc = start_openbitsd(run.store, stderr=log)
     yield proc
     proc.send_signal(signal.SIGTERM)
     rc = proc.wait(timeout=20)
@@ -420,7 +416,7 @@ def test_daemon_logs_job_outcomes(run, server, www, dest):
     run("addfile", bad, server.url("/missing"), str(dest / "m.bin"), check=0)
     run("resume", ok, check=0)
     run("resume", bad, check=0)
-    proc = subprocess.Popen([binary, "--store", run.store], stderr=subprocess.PIPE, text=True)
+    proc = start_openbitsd(run.store, stderr=subprocess.PIPE, text=True)
     wanted = ['%s "logged-ok": TRANSFERRED' % ok,
               '%s "logged-404": ERROR BG_E_HTTP_ERROR_404 (0x80190194)' % bad]
     log = ""

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,9 +148,15 @@ int ts_start_openbitsd(const char *store, const char *log)
     const char *daemon = getenv("OPENBITSD");
     if (!daemon)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        /* Dies with the test: a test killed by its timeout or a crash must
+         * not leave a daemon serving a deleted store for ever. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);
         if (log) {
             int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
             dup2(fd, 1);
