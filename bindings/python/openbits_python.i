@@ -88,11 +88,13 @@ static void openbits_raise(int32_t hr)
 
 /* bits_manager_close waits for the notification thread (unless called
  * from inside a callback, when no callback starts after it returns):
- * afterwards the manager's callback can no longer run, so the binding
- * drops the callable it held for it (event callbacks, below). */
+ * afterwards the manager's callbacks (event and watch) can no longer
+ * run, so the binding drops the callables it held for them (event
+ * callbacks, below). */
 %exception bits_manager_close {
     $action
-    openbits_py_drop(openbits_py_unlink(arg1, 1, ULLONG_MAX));
+    openbits_py_drop(openbits_py_unlink(arg1, OPENBITS_PY_MANAGER, ULLONG_MAX));
+    openbits_py_drop(openbits_py_unlink(arg1, OPENBITS_PY_WATCH, ULLONG_MAX));
 }
 
 %include "openbits.i"
@@ -119,10 +121,15 @@ static void openbits_raise(int32_t hr)
  * (it is the caller): the trampoline holds its own reference for the
  * duration of each call, so dropping the registration then is safe too.
  * The list and the clock are guarded by the GIL. */
+/* What a registration is for (openbits_py_reg.kind). */
+#define OPENBITS_PY_JOB 0     /* bits_job_set_event_callback */
+#define OPENBITS_PY_MANAGER 1 /* bits_manager_set_event_callback */
+#define OPENBITS_PY_WATCH 2   /* bits_manager_set_watch_callback */
+
 typedef struct openbits_py_reg {
     struct openbits_py_reg *next;
     void *owner;                 /* the bits_job or bits_manager */
-    int is_manager;
+    int kind;                    /* OPENBITS_PY_* */
     PyObject *callable;          /* a reference of its own */
     unsigned long long returned; /* the clock when its registration returned */
 } openbits_py_reg;
@@ -132,12 +139,12 @@ static unsigned long long openbits_py_clock;
 
 /* Unlinks the registrations of @p owner whose call returned before
  * @p began (all of them for ULLONG_MAX) and returns them as a list. */
-static openbits_py_reg *openbits_py_unlink(void *owner, int is_manager, unsigned long long began)
+static openbits_py_reg *openbits_py_unlink(void *owner, int kind, unsigned long long began)
 {
     openbits_py_reg *dead = NULL, **p = &openbits_py_regs;
     while (*p) {
         openbits_py_reg *r = *p;
-        if (r->owner == owner && r->is_manager == is_manager && r->returned < began) {
+        if (r->owner == owner && r->kind == kind && r->returned < began) {
             *p = r->next;
             r->next = dead;
             dead = r;
@@ -185,7 +192,7 @@ static void openbits_py_trampoline(const bits_event *ev, void *user_data)
 /* Registers @p callable (None: removes) with the GIL held; releases the
  * GIL only around the library's call, which may wait for a running
  * callback that needs the GIL. */
-static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *callable)
+static bits_hresult openbits_py_register(void *owner, int kind, PyObject *callable)
 {
     PyObject *held = callable == Py_None ? NULL : callable;
     openbits_py_reg *reg = NULL;
@@ -196,12 +203,14 @@ static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *
             return BITS_E_OUTOFMEMORY;
         Py_INCREF(held);
         reg->owner = owner;
-        reg->is_manager = is_manager;
+        reg->kind = kind;
         reg->callable = held;
     }
     unsigned long long began = ++openbits_py_clock;
     Py_BEGIN_ALLOW_THREADS
-    if (is_manager)
+    if (kind == OPENBITS_PY_WATCH)
+        hr = bits_manager_set_watch_callback((bits_manager *)owner, held ? openbits_py_trampoline : NULL, held);
+    else if (kind == OPENBITS_PY_MANAGER)
         hr = bits_manager_set_event_callback((bits_manager *)owner, held ? openbits_py_trampoline : NULL, held);
     else
         hr = bits_job_set_event_callback((bits_job *)owner, held ? openbits_py_trampoline : NULL, held);
@@ -213,7 +222,7 @@ static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *
         }
         return hr;
     }
-    openbits_py_reg *dead = openbits_py_unlink(owner, is_manager, began);
+    openbits_py_reg *dead = openbits_py_unlink(owner, kind, began);
     if (reg) {
         reg->returned = ++openbits_py_clock;
         reg->next = openbits_py_regs;
@@ -234,6 +243,7 @@ static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *
 /* They take the GIL in hand themselves (openbits_py_register). */
 %nothreadallow openbits_set_job_callback;
 %nothreadallow openbits_set_manager_callback;
+%nothreadallow openbits_set_watch_callback;
 
 %inline %{
 /* Registers @p callable (or None) for the job's events. The callable is
@@ -241,11 +251,17 @@ static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *
  * notification thread; the binding keeps it alive as long as the library
  * may call it. Replacing or removing waits for a running call. */
 bits_hresult openbits_set_job_callback(bits_job *job, PyObject *callable) {
-    return openbits_py_register(job, 0, callable);
+    return openbits_py_register(job, OPENBITS_PY_JOB, callable);
 }
 /* The same for every job of the manager (bits_manager_set_event_callback). */
 bits_hresult openbits_set_manager_callback(bits_manager *manager, PyObject *callable) {
-    return openbits_py_register(manager, 1, callable);
+    return openbits_py_register(manager, OPENBITS_PY_MANAGER, callable);
+}
+/* The same for the manager's watch (bits_manager_set_watch_callback,
+ * experimental): every event of every job, whatever its notify flags.
+ * The package's Job.wait, wait_async and events use it. */
+bits_hresult openbits_set_watch_callback(bits_manager *manager, PyObject *callable) {
+    return openbits_py_register(manager, OPENBITS_PY_WATCH, callable);
 }
 /* The address of a handle, to compare handles from different wrappers. */
 unsigned long long openbits_handle_address(bits_job *job) {
