@@ -2,7 +2,8 @@
 # Sourced by scripts/demo.sh and scripts/test.sh. Usage: ensure_packages PKG...
 
 OPENBITS_BUILD_PACKAGES="cmake gcc g++ make pkg-config libcurl4-openssl-dev libsqlite3-dev \
-libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi libperl-dev openssl curl"
+libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi python3-mypy \
+libperl-dev openssl curl"
 
 # bench/run only: the server, the peers it is compared with, the plot.
 OPENBITS_BENCH_PACKAGES="nginx-light aria2 curl wget python3-matplotlib time"
