@@ -64,7 +64,6 @@ class AsyncSub:
         self.hub = hub
         self.addr = addr
         self.loop = loop
-        self.thread = threading.get_ident()  # the loop's
         self.wants_events = wants_events
         self.items = deque()   # (state, Event or None), in order
         self.ended = False     # the manager closed: nothing more comes
@@ -79,9 +78,10 @@ class AsyncSub:
         self._call(self._end)
 
     def _call(self, fn, *args):
-        if threading.get_ident() == self.thread:
-            fn(*args)
-            return
+        # Always through the loop's queue, also from the loop's own
+        # thread: deliveries made by other threads (a sync wait that
+        # dispatched, the notification thread) may be queued there
+        # already, and events must stay in order.
         try:
             self.loop.call_soon_threadsafe(fn, *args)
         except RuntimeError:
@@ -134,7 +134,9 @@ class Hub:
         self._h = handle
         self.fd_mode = fd_mode
         self.fd = _c.bits_manager_get_event_fd(handle)[1] if fd_mode else -1
-        self._cond = threading.Condition(threading.Lock())
+        # Reentrant: a finalizer (EventStream.__del__ unsubscribing) may
+        # run on a thread that holds it, whenever the garbage collector runs.
+        self._cond = threading.Condition(threading.RLock())
         self._register_lock = threading.Lock()
         self._subs = {}                 # job address -> [subscriptions], in order
         self._watching = False
