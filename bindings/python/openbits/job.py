@@ -435,9 +435,10 @@ class Job:
         It wakes on the job's events, never on a timer: the manager's
         watch (whatever the job's notify flags, which it never changes)
         reports every state change, also one made by another thread,
-        another Manager on the same store or another process. A state the
-        job passed through during the wait counts even if it has left it
-        since (wait(until=CONNECTING) does not miss a short CONNECTING).
+        another Manager on the same store or another process. A state
+        reported by an event delivered during the wait counts even if the
+        job has left it since (wait(until=CONNECTING) does not miss a
+        short CONNECTING).
         Any state may be awaited; ACKNOWLEDGED and CANCELLED are returned
         when awaited.
 
