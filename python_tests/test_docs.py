@@ -75,6 +75,8 @@ def test_wrappers_name_their_c_function():
     assert openbits.Job.resume.__doc__.endswith("C function: bits_job_resume (openbits/job.h)")
     assert "C function: bits_manager_enum_jobs" in openbits.Manager.jobs.__doc__
     assert "C function: bits_job_get_state" in openbits.Job.state.__doc__
+    assert "C functions: bits_job_get_priority, bits_job_set_priority (openbits/job.h)" in \
+        openbits.Job.priority.__doc__
     assert "(openbits/experimental.h)" in openbits.Manager.dispatch.__doc__
     on_event = openbits.Job.on_event.__doc__
     assert on_event.strip() and "C function" not in on_event  # no single C call behind it

@@ -2,9 +2,10 @@
 
 The docstrings of Job, Manager and File are written for Python: Python
 types, exceptions instead of return codes (the C text where it applies).
-Each public member that wraps one C function ends with a line naming it,
-"C function: bits_job_resume (openbits/job.h)", so the header (the
-reference for the details) is one search away; openbits._openbits keeps
+Each public member that wraps a C function ends with a line naming it,
+"C function: bits_job_resume (openbits/job.h)" (a property with a setter:
+"C functions: bits_job_get_priority, bits_job_set_priority (...)"), so the
+header (the reference for the details) is one search away; openbits._openbits keeps
 the C text itself (SWIG -doxygen). The C function is found by name:
 method X of Job is bits_job_X, property X is bits_job_get_X; OVERRIDES
 names the rest."""
@@ -39,8 +40,13 @@ def attach(cls, prefix):
         if not c_name:
             continue
         header = "openbits/experimental.h" if c_name in EXPERIMENTAL else HEADERS[prefix]
+        setter = prefix + "set_" + name
+        if isinstance(member, property) and member.fset is not None and hasattr(_c, setter):
+            line = f"C functions: {c_name}, {setter} ({header})"
+        else:
+            line = f"C function: {c_name} ({header})"
         own = inspect.cleandoc(member.__doc__ or "")
-        doc = (own + "\n\n" if own else "") + f"C function: {c_name} ({header})"
+        doc = (own + "\n\n" if own else "") + line
         if isinstance(member, property):
             setattr(cls, name, property(member.fget, member.fset, member.fdel, doc))
         else:
