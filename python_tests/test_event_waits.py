@@ -268,3 +268,31 @@ def test_closing_the_manager_ends_a_wait(kind, server, www, dest):
     with pytest.raises(openbits.InvalidStateError):
         job.wait(timeout=1)
     assert mgr._hub.subscriptions() == 0
+
+
+def test_an_event_from_before_the_wait_is_no_news(fd_manager, server, www, dest):
+    """With event_fd=True nothing is delivered until someone dispatches,
+    so an ERROR event can still be queued when the job was repaired and
+    resumed: the next wait must not return ERROR for it."""
+    job = fd_manager.create_job("repaired")
+    job.add_file(server.url("/missing.bin"), dest / "fixed.bin")
+    with pytest.raises(TimeoutError):
+        job.wait(until=JobState.CANCELLED, timeout=0)  # the watch is registered
+    job.resume()
+    deadline = time.monotonic() + 30
+    while job.state is not JobState.ERROR:  # nobody dispatches meanwhile
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    make_file(www, "fixed.bin", 4_000_000)
+    server.configure("/fixed.bin", rate=200_000)
+    (f,) = job.files
+    f.remote_name = server.url("/fixed.bin")
+    job.resume()
+    while job.state is not JobState.TRANSFERRING:  # still nobody dispatches
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    # Queued: ... JOB_ERROR (ERROR), QUEUED, CONNECTING, TRANSFERRING.
+    with pytest.raises(TimeoutError, match="TRANSFERRING"):
+        job.wait(timeout=0.5)  # TRANSFERRED or ERROR: neither, whatever was queued
+    assert job.state is JobState.TRANSFERRING
+    job.cancel()

@@ -20,6 +20,10 @@ __all__ = ["Job", "File", "Progress", "FileProgress", "Times", "ErrorInfo", "Eve
 
 # States a job never leaves (spec 1.3): a wait cannot get past them.
 _FINAL = frozenset({JobState.ACKNOWLEDGED, JobState.CANCELLED})
+# States the engine leaves by itself; the others only a call leaves
+# (resume, suspend, complete, cancel) or nothing does.
+_PASSING = frozenset({JobState.QUEUED, JobState.CONNECTING, JobState.TRANSFERRING,
+                      JobState.TRANSIENT_ERROR})
 
 
 def _text(value):
@@ -407,17 +411,26 @@ class Job:
         _warn_success(_c.bits_job_complete(self._handle()))
 
     # -- waiting -----------------------------------------------------------------
-    def _check(self, states, seen):
-        """(found, current): found is the awaited state among the event
-        states `seen` (in order) and the current state, or None; raises
-        JobEndedError for a final state that is not awaited."""
+    def _check(self, states, seen=(), start=None):
+        """(found, current): found is the awaited state, or None; raises
+        JobEndedError for a final state that is not awaited.
+
+        `seen` are the states of the events delivered since the last look,
+        in order; `start` the state when the wait began. An event's state
+        counts when the job is still in it, or when it is one the engine
+        leaves by itself (_PASSING) and the job has moved since the wait
+        began: a short CONNECTING is not missed, while an event queued
+        before the wait (an ERROR since resumed, a TRANSFERRING since
+        suspended) is not taken for news."""
         current = self.state
-        for s in [*seen, current]:
+        for s in seen:
             s = JobState(s)
-            if s in states:
+            if s in states and (s is current or (s in _PASSING and current is not start)):
                 return s, current
-            if s in _FINAL:
-                raise JobEndedError(s, states)
+        if current in states:
+            return current, current
+        if current in _FINAL:
+            raise JobEndedError(current, states)
         return None, current
 
     def _hub_or_fail(self):
@@ -436,9 +449,12 @@ class Job:
         watch (whatever the job's notify flags, which it never changes)
         reports every state change, also one made by another thread,
         another Manager on the same store or another process. A state
-        reported by an event delivered during the wait counts even if the
-        job has left it since (wait(until=CONNECTING) does not miss a
-        short CONNECTING).
+        reported by an event counts while the job is in it, and for the
+        states the engine leaves by itself (QUEUED, CONNECTING,
+        TRANSFERRING, TRANSIENT_ERROR) also after it moved on, once the
+        job has changed since the call: wait(until=CONNECTING) does not
+        miss a short CONNECTING, and an event from before the call (an
+        ERROR since resumed) is not taken for news.
         Any state may be awaited; ACKNOWLEDGED and CANCELLED are returned
         when awaited.
 
@@ -460,7 +476,7 @@ class Job:
                 where blocking would hold up the events it waits for.
         """
         states = _awaited(until)
-        found, _ = self._check(states, ())
+        found, start = self._check(states)
         if found is not None:
             return found
         hub = self._hub_or_fail()
@@ -473,7 +489,7 @@ class Job:
             while True:
                 with hub._cond:
                     seen, waiter.states = waiter.states, []
-                found, current = self._check(states, seen)  # after subscribing: nothing missed
+                found, current = self._check(states, seen, start)  # after subscribing: nothing missed
                 if found is not None:
                     return found
                 if hub.closed:
@@ -505,7 +521,7 @@ class Job:
             RuntimeError: no running event loop.
         """
         states = _awaited(until)
-        found, _ = self._check(states, ())
+        found, start = self._check(states)
         if found is not None:
             return found
         sub = self._hub_or_fail().subscribe_async(self._addr, wants_events=False)
@@ -515,7 +531,7 @@ class Job:
             while True:
                 seen = [state for state, _ in sub.items]
                 sub.items.clear()
-                found, current = self._check(states, seen)
+                found, current = self._check(states, seen, start)
                 if found is not None:
                     return found
                 if sub.ended:
