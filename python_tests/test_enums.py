@@ -27,3 +27,19 @@ def test_code_constants_are_unsigned():
     assert openbits.BG_E_HTTP_ERROR_404 == 0x80190194
     assert openbits.BG_S_PARTIAL_COMPLETE == 0x00200017
     assert c.BG_E_INVALID_STATE == 0x80200002
+
+
+def test_str_and_format_give_the_name():
+    assert str(openbits.JobState.ERROR) == "ERROR"
+    assert f"{openbits.JobState.ERROR}" == "ERROR" and "%s" % openbits.Priority.HIGH == "HIGH"
+    assert f"{openbits.JobState.ERROR:d}" == "4" and f"{openbits.Priority.LOW:>3}" == "  3"
+    assert repr(openbits.JobState.ERROR) == "<JobState.ERROR: 4>"
+    flags = openbits.NotifyFlags.JOB_TRANSFERRED | openbits.NotifyFlags.JOB_ERROR
+    assert str(flags) == "JOB_TRANSFERRED|JOB_ERROR"
+    assert str(openbits.NotifyFlags(0)) == "0"
+    for enum in (openbits.JobState, openbits.JobType, openbits.Priority, openbits.ErrorContext,
+                 openbits.ProxyUsage, openbits.AuthTarget, openbits.AuthScheme,
+                 openbits.EventKind, openbits.Limit, openbits.NotifyFlags,
+                 openbits.SecurityFlags):
+        for member in enum:
+            assert str(member) == member.name and member == member.value

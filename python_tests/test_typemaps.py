@@ -124,16 +124,23 @@ OUTPUT_CALLS = [
     ("bits_job_get_state", ["J"]),                # unsigned int *OUTPUT
     ("bits_job_get_max_bandwidth", ["J"]),        # unsigned long long *OUTPUT
     ("bits_hresult_at", [0]),                     # int *OUTPUT
+    ("bits_manager_get_event_fd", ["F"]),         # int *OUTPUT (int32_t *out_fd)
 ]
 
 
 @pytest.mark.parametrize("call,inputs", OUTPUT_CALLS, ids=[n for n, _ in OUTPUT_CALLS])
 def test_output_typemaps_take_no_argument(manager, job, call, inputs):
     fn = getattr(c, call)
-    args = [{"M": manager._h, "J": job}.get(a, a) if isinstance(a, str) else a for a in inputs]
-    for extra in (None, 0, "x", job, [None]):
-        _refused(fn, *args, extra, expect=TypeError)
-    assert fn(*args)[0] == c.BITS_S_OK  # and the right call still works
+    fd_manager = c.bits_manager_open(None, c.BITS_MANAGER_OPEN_IN_MEMORY
+                                     | c.BITS_MANAGER_OPEN_EVENT_FD)[1]
+    try:
+        handles = {"M": manager._h, "J": job, "F": fd_manager}
+        args = [handles.get(a, a) if isinstance(a, str) else a for a in inputs]
+        for extra in (None, 0, "x", job, [None]):
+            _refused(fn, *args, extra, expect=TypeError)
+        assert fn(*args)[0] == c.BITS_S_OK  # and the right call still works
+    finally:
+        c.bits_manager_close(fd_manager)
 
 
 def test_guid_input(manager):
@@ -201,8 +208,10 @@ def test_callback_argument(manager, job):
     for bad in [1, "not callable", b"x", object(), [print]]:
         _refused(c.openbits_set_job_callback, job, bad, expect=TypeError)
         _refused(c.openbits_set_manager_callback, manager._h, bad, expect=TypeError)
+        _refused(c.openbits_set_watch_callback, manager._h, bad, expect=TypeError)
     assert c.openbits_set_job_callback(job, None) == c.BITS_S_OK
     assert c.openbits_set_manager_callback(manager._h, None) == c.BITS_S_OK
+    assert c.openbits_set_watch_callback(manager._h, None) == c.BITS_S_OK
     for bad in [1, "not callable"]:   # the Pythonic layer says the same
         _refused(manager.create_job("cb").on_event, bad, expect=TypeError)
         _refused(manager.on_event, bad, expect=TypeError)

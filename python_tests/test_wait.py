@@ -12,6 +12,7 @@ import contextlib
 import pickle
 import threading
 import time
+import warnings
 
 import pytest
 
@@ -106,15 +107,24 @@ def test_completed_through_another_manager(store_dir, server, www, dest):
             poll(lambda: other.progress.files_transferred == 1)  # the completing side knows
             assert job.state is not JobState.TRANSFERRED
             started = time.monotonic()
-            with meanwhile(other.complete) as completing:
+            with meanwhile(lambda: complete_recording_warnings(other)) as completing:
                 with pytest.raises(openbits.JobEndedError) as info:
                     job.wait(timeout=10)
             elapsed = time.monotonic() - started
     assert info.value.state is JobState.ACKNOWLEDGED
     assert elapsed < PROMPT
-    assert completing.result == openbits.BG_S_PARTIAL_COMPLETE
+    assert [(type(w), w.hresult) for w in completing.result] == [
+        (openbits.BitsWarning, openbits.BG_S_PARTIAL_COMPLETE)]
     assert (dest / "done.bin").read_bytes() == data
     assert not (dest / "held.bin").exists()
+
+
+def complete_recording_warnings(job):
+    """job.complete(), returning the warnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert job.complete() is None
+    return [w.message for w in caught]
 
 
 def test_cancelled_from_another_thread(manager, server, www, dest):

@@ -263,6 +263,11 @@ static bits_hresult call_bits_manager_set_log_callback(const arg *a)
     return bits_manager_set_log_callback(PICK(a, F.m), a->u2, a->u ? ignore_log : NULL, NULL);
 }
 
+static bits_hresult call_bits_manager_set_watch_callback(const arg *a)
+{
+    return bits_manager_set_watch_callback(PICK(a, F.m), a->u ? ignore_event : NULL, NULL);
+}
+
 static bits_hresult call_bits_manager_dispatch(const arg *a)
 {
     uint32_t n = 0;
@@ -535,6 +540,9 @@ static void build_table(void)
         R(bits_manager_set_log_callback, "level past DEBUG", INVALIDARG, { .u = 1, .u2 = 5 }),
         R(bits_manager_set_log_callback, "removing with any level", BITS_S_OK, { .u = 0, .u2 = 9 }),
         R(bits_manager_dispatch, "not opened with EVENT_FD", BG_E_INVALID_STATE, { 0 }),
+        R(bits_manager_set_watch_callback, "NULL manager", INVALIDARG,
+          { .null_handle = 1, .u = 1 }),
+        R(bits_manager_set_watch_callback, "removing when none is set", BITS_S_OK, { .u = 0 }),
 
         /* job.h: identity and lifecycle */
         R(bits_job_add_ref, "NULL is harmless", BITS_S_OK, { 0 }),

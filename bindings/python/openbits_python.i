@@ -90,11 +90,13 @@ static void openbits_raise(int32_t hr)
 
 /* bits_manager_close waits for the notification thread (unless called
  * from inside a callback, when no callback starts after it returns):
- * afterwards the manager's callback can no longer run, so the binding
- * drops the callable it held for it (event callbacks, below). */
+ * afterwards the manager's callbacks (event and watch) can no longer
+ * run, so the binding drops the callables it held for them (event
+ * callbacks, below). */
 %exception bits_manager_close {
     $action
-    openbits_py_drop(openbits_py_unlink(arg1, 1, ULLONG_MAX));
+    openbits_py_drop(openbits_py_unlink(arg1, OPENBITS_PY_MANAGER, ULLONG_MAX));
+    openbits_py_drop(openbits_py_unlink(arg1, OPENBITS_PY_WATCH, ULLONG_MAX));
     openbits_py_drop(openbits_py_unlink(arg1, OPENBITS_PY_LOG, ULLONG_MAX));
 }
 
@@ -122,10 +124,16 @@ static void openbits_raise(int32_t hr)
  * (it is the caller): the trampoline holds its own reference for the
  * duration of each call, so dropping the registration then is safe too.
  * The list and the clock are guarded by the GIL. */
+/* What a registration is for (openbits_py_reg.kind). */
+#define OPENBITS_PY_JOB 0     /* bits_job_set_event_callback */
+#define OPENBITS_PY_MANAGER 1 /* bits_manager_set_event_callback */
+#define OPENBITS_PY_WATCH 2   /* bits_manager_set_watch_callback */
+#define OPENBITS_PY_LOG 3     /* bits_manager_set_log_callback */
+
 typedef struct openbits_py_reg {
     struct openbits_py_reg *next;
     void *owner;                 /* the bits_job or bits_manager */
-    int is_manager;
+    int kind;                    /* OPENBITS_PY_* */
     PyObject *callable;          /* a reference of its own */
     unsigned long long returned; /* the clock when its registration returned */
 } openbits_py_reg;
@@ -135,12 +143,12 @@ static unsigned long long openbits_py_clock;
 
 /* Unlinks the registrations of @p owner whose call returned before
  * @p began (all of them for ULLONG_MAX) and returns them as a list. */
-static openbits_py_reg *openbits_py_unlink(void *owner, int is_manager, unsigned long long began)
+static openbits_py_reg *openbits_py_unlink(void *owner, int kind, unsigned long long began)
 {
     openbits_py_reg *dead = NULL, **p = &openbits_py_regs;
     while (*p) {
         openbits_py_reg *r = *p;
-        if (r->owner == owner && r->is_manager == is_manager && r->returned < began) {
+        if (r->owner == owner && r->kind == kind && r->returned < began) {
             *p = r->next;
             r->next = dead;
             dead = r;
@@ -185,54 +193,8 @@ static void openbits_py_trampoline(const bits_event *ev, void *user_data)
     PyGILState_Release(gil);
 }
 
-/* Registers @p callable (None: removes) with the GIL held; releases the
- * GIL only around the library's call, which may wait for a running
- * callback that needs the GIL. */
-static bits_hresult openbits_py_register(void *owner, int is_manager, PyObject *callable)
-{
-    PyObject *held = callable == Py_None ? NULL : callable;
-    openbits_py_reg *reg = NULL;
-    bits_hresult hr;
-    if (held) {
-        reg = (openbits_py_reg *)calloc(1, sizeof *reg);
-        if (!reg)
-            return BITS_E_OUTOFMEMORY;
-        Py_INCREF(held);
-        reg->owner = owner;
-        reg->is_manager = is_manager;
-        reg->callable = held;
-    }
-    unsigned long long began = ++openbits_py_clock;
-    Py_BEGIN_ALLOW_THREADS
-    if (is_manager)
-        hr = bits_manager_set_event_callback((bits_manager *)owner, held ? openbits_py_trampoline : NULL, held);
-    else
-        hr = bits_job_set_event_callback((bits_job *)owner, held ? openbits_py_trampoline : NULL, held);
-    Py_END_ALLOW_THREADS
-    if (hr < 0) { /* nothing changed in the library */
-        if (reg) {
-            Py_DECREF(held);
-            free(reg);
-        }
-        return hr;
-    }
-    openbits_py_reg *dead = openbits_py_unlink(owner, is_manager, began);
-    if (reg) {
-        reg->returned = ++openbits_py_clock;
-        reg->next = openbits_py_regs;
-        openbits_py_regs = reg;
-    }
-    openbits_py_drop(dead);
-    return hr;
-}
-
-/* ---- log lines (experimental) ---- */
-
-/* The registry's owner kind of a manager's log callback (0 and 1 are the
- * job's and the manager's event callbacks). */
-#define OPENBITS_PY_LOG 2
-
-/* Runs where the manager's events run, with no library lock held. */
+/* Runs where the manager's events run, with no library lock held; the
+ * callable is called as callable(level, message). */
 static void openbits_py_log_trampoline(uint32_t level, bits_job *job, const char *message,
                                        void *user_data)
 {
@@ -248,10 +210,12 @@ static void openbits_py_log_trampoline(uint32_t level, bits_job *job, const char
     PyGILState_Release(gil);
 }
 
-/* openbits_py_register for bits_manager_set_log_callback: the same
- * registry and the same ordering rule, under its own kind. */
-static bits_hresult openbits_py_register_log(bits_manager *manager, uint32_t max_level,
-                                             PyObject *callable)
+/* Registers @p callable (None: removes) for @p kind with the GIL held;
+ * releases the GIL only around the library's call, which may wait for a
+ * running callback that needs the GIL. @p max_level is for
+ * OPENBITS_PY_LOG only. */
+static bits_hresult openbits_py_register(void *owner, int kind, uint32_t max_level,
+                                         PyObject *callable)
 {
     PyObject *held = callable == Py_None ? NULL : callable;
     openbits_py_reg *reg = NULL;
@@ -261,13 +225,27 @@ static bits_hresult openbits_py_register_log(bits_manager *manager, uint32_t max
         if (!reg)
             return BITS_E_OUTOFMEMORY;
         Py_INCREF(held);
-        reg->owner = manager;
-        reg->is_manager = OPENBITS_PY_LOG;
+        reg->owner = owner;
+        reg->kind = kind;
         reg->callable = held;
     }
     unsigned long long began = ++openbits_py_clock;
     Py_BEGIN_ALLOW_THREADS
-    hr = bits_manager_set_log_callback(manager, max_level, held ? openbits_py_log_trampoline : NULL, held);
+    switch (kind) {
+    case OPENBITS_PY_LOG:
+        hr = bits_manager_set_log_callback((bits_manager *)owner, max_level,
+                                           held ? openbits_py_log_trampoline : NULL, held);
+        break;
+    case OPENBITS_PY_WATCH:
+        hr = bits_manager_set_watch_callback((bits_manager *)owner, held ? openbits_py_trampoline : NULL, held);
+        break;
+    case OPENBITS_PY_MANAGER:
+        hr = bits_manager_set_event_callback((bits_manager *)owner, held ? openbits_py_trampoline : NULL, held);
+        break;
+    default:
+        hr = bits_job_set_event_callback((bits_job *)owner, held ? openbits_py_trampoline : NULL, held);
+        break;
+    }
     Py_END_ALLOW_THREADS
     if (hr < 0) { /* nothing changed in the library */
         if (reg) {
@@ -276,7 +254,7 @@ static bits_hresult openbits_py_register_log(bits_manager *manager, uint32_t max
         }
         return hr;
     }
-    openbits_py_reg *dead = openbits_py_unlink(manager, OPENBITS_PY_LOG, began);
+    openbits_py_reg *dead = openbits_py_unlink(owner, kind, began);
     if (reg) {
         reg->returned = ++openbits_py_clock;
         reg->next = openbits_py_regs;
@@ -297,6 +275,7 @@ static bits_hresult openbits_py_register_log(bits_manager *manager, uint32_t max
 /* They take the GIL in hand themselves (openbits_py_register). */
 %nothreadallow openbits_set_job_callback;
 %nothreadallow openbits_set_manager_callback;
+%nothreadallow openbits_set_watch_callback;
 %nothreadallow openbits_set_log_callback;
 
 %inline %{
@@ -305,11 +284,17 @@ static bits_hresult openbits_py_register_log(bits_manager *manager, uint32_t max
  * notification thread; the binding keeps it alive as long as the library
  * may call it. Replacing or removing waits for a running call. */
 bits_hresult openbits_set_job_callback(bits_job *job, PyObject *callable) {
-    return openbits_py_register(job, 0, callable);
+    return openbits_py_register(job, OPENBITS_PY_JOB, 0, callable);
 }
 /* The same for every job of the manager (bits_manager_set_event_callback). */
 bits_hresult openbits_set_manager_callback(bits_manager *manager, PyObject *callable) {
-    return openbits_py_register(manager, 1, callable);
+    return openbits_py_register(manager, OPENBITS_PY_MANAGER, 0, callable);
+}
+/* The same for the manager's watch (bits_manager_set_watch_callback,
+ * experimental): every event of every job, whatever its notify flags.
+ * The package's Job.wait, wait_async and events use it. */
+bits_hresult openbits_set_watch_callback(bits_manager *manager, PyObject *callable) {
+    return openbits_py_register(manager, OPENBITS_PY_WATCH, 0, callable);
 }
 /* Registers @p callable (or None) for the manager's log lines up to
  * @p max_level (BITS_LOG_ERROR 1 ... BITS_LOG_DEBUG 4,
@@ -318,7 +303,7 @@ bits_hresult openbits_set_manager_callback(bits_manager *manager, PyObject *call
  * the binding keeps it alive as long as the library may call it, as for
  * event callbacks. Replacing or removing waits for a running call. */
 bits_hresult openbits_set_log_callback(bits_manager *manager, uint32_t max_level, PyObject *callable) {
-    return openbits_py_register_log(manager, max_level, callable);
+    return openbits_py_register(manager, OPENBITS_PY_LOG, max_level, callable);
 }
 /* The address of a handle, to compare handles from different wrappers. */
 unsigned long long openbits_handle_address(bits_job *job) {

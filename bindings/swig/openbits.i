@@ -23,6 +23,7 @@
  */
 
 %{
+#include <openbits/experimental.h>
 #include <openbits/openbits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@
                               uint32_t *out_count, uint32_t *out_enable, uint32_t *out_usage,
                               uint32_t *out_context, uint32_t *out_value, uint32_t *out_fetched };
 %apply unsigned long long *OUTPUT { uint64_t *out_bytes, uint64_t *out_bytes_per_second };
-%apply int *OUTPUT { bits_hresult *out_code };
+%apply int *OUTPUT { bits_hresult *out_code, int32_t *out_fd };
 
 /* ---- strings ------------------------------------------------------------------------ */
 
@@ -168,6 +169,8 @@ bits_hresult bits_file_enum_next_one(bits_file_enum *e, bits_file **out_file) {
  * their own registration on top of bits_job_set_event_callback. */
 %ignore bits_job_set_event_callback;
 %ignore bits_manager_set_event_callback;
+%ignore bits_manager_set_watch_callback;
+%ignore bits_manager_set_log_callback;
 
 %immutable;
 /* ---- documentation ---------------------------------------------------------------- */
@@ -185,4 +188,8 @@ bits_hresult bits_file_enum_next_one(bits_file_enum *e, bits_file **out_file) {
 %include <openbits/file.h>
 %include <openbits/error.h>
 %include <openbits/version.h>
+/* The experimental lane: the event fd (BITS_MANAGER_OPEN_EVENT_FD,
+ * bits_manager_get_event_fd, bits_manager_dispatch) and the flags; its
+ * callbacks are the language modules' (above). */
+%include <openbits/experimental.h>
 %mutable;

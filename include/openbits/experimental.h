@@ -87,6 +87,41 @@ BITS_API bits_hresult bits_manager_get_event_fd(bits_manager *manager, int32_t *
  */
 BITS_API bits_hresult bits_manager_dispatch(bits_manager *manager, uint32_t *out_count);
 
+/* ---- Every event, whatever the notify flags ---------------------------- */
+
+/**
+ * Registers the manager's watch callback; NULL @p fn removes it. It
+ * receives every event of every job of the manager as the event
+ * callbacks would if each job's notify flags were JOB_TRANSFERRED |
+ * JOB_ERROR | JOB_MODIFICATION | FILE_TRANSFERRED, whatever they are
+ * (BG_NOTIFY_DISABLE included): every state change (JOB_TRANSFERRED,
+ * JOB_ERROR, or a JOB_MODIFICATION with the new state), wherever it was
+ * made (this process, another one on the same store, the engine), each
+ * file transferred, and progress and property changes (JOB_MODIFICATION,
+ * coalesced and spaced by the job's minimum notification interval).
+ *
+ * It is the application watching its jobs, not a BITS notification: the
+ * notify flags still decide what the event callbacks get, and a watch
+ * does not count as a listener, so the job's notify program runs as it
+ * would without it. It has no replay for a job that already reached
+ * TRANSFERRED or ERROR: read the state after registering. Everything
+ * else of the callback contract (openbits/event.h) holds: it runs where
+ * the event callbacks run (the notification thread, or
+ * bits_manager_dispatch() in fd mode), one call at a time, in order with
+ * the events and after the callbacks of the same event; replacing or
+ * removing it waits until a running call of the old one has returned
+ * (unless done from inside it), and bits_manager_close waits the same
+ * way. Language bindings use it for waits and event streams that must
+ * not depend on the flags an application chose.
+ *
+ * @return BITS_S_OK; BITS_E_INVALIDARG (NULL manager);
+ *         BG_E_INVALID_STATE (closed, when registering); BITS_E_FAIL (the
+ *         notification thread could not start).
+ * @threadsafety any thread.
+ */
+BITS_API bits_hresult bits_manager_set_watch_callback(bits_manager *manager, bits_event_fn fn,
+                                                      void *user_data);
+
 /* ---- A log of what the library does ------------------------------------ */
 
 /** Log levels, from the least to the most verbose. */

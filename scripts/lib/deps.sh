@@ -3,7 +3,7 @@
 # Usage: ensure_packages PKG...
 
 OPENBITS_BUILD_PACKAGES="cmake gcc g++ make pkg-config libcurl4-openssl-dev libsqlite3-dev \
-libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi libperl-dev openssl curl \
+libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi python3-mypy libperl-dev openssl curl \
 doxygen tmux"
 
 # scripts/test.sh only: valgrind; clang and its libFuzzer runtime;

@@ -291,6 +291,25 @@ BITS_API bits_hresult bits_manager_dispatch(bits_manager *manager, uint32_t *out
     return ob_notifier_dispatch(rt->notifier, out_count);
 }
 
+BITS_API bits_hresult bits_manager_set_watch_callback(bits_manager *manager, bits_event_fn fn,
+                                                      void *user_data)
+{
+    if (!manager)
+        return BITS_E_INVALIDARG;
+    ob_queue *q = manager->q;
+    ob_runtime *rt = q->owner;
+    bits_hresult hr = BITS_S_OK;
+    ob_queue_lock(q);
+    if (fn && q->closed)
+        hr = BG_E_INVALID_STATE;
+    else if (fn)
+        hr = ob_notifier_start_locked(rt->notifier);
+    if (hr >= 0)
+        ob_notifier_set_watch_cb_locked(rt->notifier, fn, user_data);
+    ob_queue_unlock(q);
+    return hr;
+}
+
 BITS_API bits_hresult bits_manager_set_log_callback(bits_manager *manager, uint32_t max_level,
                                                     bits_log_fn fn, void *user_data)
 {

@@ -38,6 +38,11 @@ void ob_notifier_stop(ob_notifier *n);
  * of the old one returned. Queue lock held. */
 void ob_notifier_set_manager_cb_locked(ob_notifier *n, bits_event_fn fn, void *data);
 
+/* The watch callback (NULL removes it): every event of every job,
+ * whatever its notify flags; waits until a running call of the old one
+ * returned. Queue lock held. */
+void ob_notifier_set_watch_cb_locked(ob_notifier *n, bits_event_fn fn, void *data);
+
 /* Waits (dropping the lock meanwhile) until no callback of @p job is
  * running, unless the caller is the notification thread. Queue lock held. */
 void ob_notifier_wait_idle_locked(ob_notifier *n, bits_job *job);
@@ -58,9 +63,10 @@ void ob_notify_log_locked(ob_notifier *n, uint32_t level, bits_job *job, const c
     __attribute__((format(printf, 4, 5)));
 
 /* Queues an event for the job's callback and the manager callback,
- * filtered by the job's notify flags. JOB_MODIFICATION of progress and
- * properties is coalesced and spaced; @p file may be NULL. Nothing
- * happens when no callback would receive it. Queue lock held. */
+ * filtered by the job's notify flags, and for the watch callback, not
+ * filtered. JOB_MODIFICATION of progress and properties is coalesced and
+ * spaced; @p file may be NULL. Nothing happens when no callback would
+ * receive it. Queue lock held. */
 void ob_notify_event_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_file *file);
 
 /* Queues the event of a state change: JOB_TRANSFERRED, JOB_ERROR, or a
@@ -69,7 +75,8 @@ void ob_notify_event_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_f
 void ob_notify_state_locked(ob_notifier *n, bits_job *job, uint32_t state);
 
 /* Queues @p kind for the job's own callback only (a callback registered
- * after the job reached TRANSFERRED or ERROR). Queue lock held. */
+ * after the job reached TRANSFERRED or ERROR; not for the watch). Queue
+ * lock held. */
 void ob_notify_replay_locked(ob_notifier *n, bits_job *job, uint32_t kind);
 
 /* Fd mode: the timerfd, or -1 in thread mode. */

@@ -9,6 +9,12 @@
  * In fd mode (BITS_MANAGER_OPEN_EVENT_FD) there is no thread: a timerfd
  * is armed for the earliest queued event (at once for a due one), and
  * the application's thread delivers them with ob_notifier_dispatch().
+ *
+ * An event has up to two kinds of receivers: the event callbacks (the
+ * job's and the manager's), when the job's notify flags select it, and
+ * the watch callback, which takes every event whatever the flags. Each
+ * queued event records which of them it is for (TO_*), decided when it
+ * is queued, as the flags always were.
  */
 #include "events/events.h"
 
@@ -33,8 +39,13 @@ typedef struct pending_event {
     bits_hresult code;
     int job_only;               /* a late-registration replay */
     int coalescible;            /* a progress/property JOB_MODIFICATION */
+    int targets;                /* TO_CALLBACKS and/or TO_WATCH */
     int64_t not_before;         /* monotonic us; spacing of MODIFICATION */
 } pending_event;
+
+/* Who an event is for (pending_event.targets). */
+#define TO_CALLBACKS 1 /* the job's and the manager's callbacks: the notify flags chose it */
+#define TO_WATCH 2     /* the watch callback: every event */
 
 struct ob_notifier {
     ob_queue *q;
@@ -48,8 +59,11 @@ struct ob_notifier {
     int drain;                  /* on stop, deliver what is queued first */
     bits_job *running_job;      /* whose per-job callback is running */
     int running_manager;        /* the manager callback is running */
+    int running_watch;          /* the watch callback is running */
     bits_event_fn manager_cb;
     void *manager_cb_data;
+    bits_event_fn watch_cb;     /* every event, whatever the notify flags */
+    void *watch_cb_data;
     /* The log callback: lines up to log_level (atomic: transfers read it). */
     bits_log_fn log_cb;
     void *log_cb_data;
@@ -150,15 +164,17 @@ static void append_locked(ob_notifier *n, pending_event *ev)
 }
 
 static void enqueue_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_file *file,
-                           int job_only, int coalesce)
+                           int job_only, int coalesce, int targets)
 {
-    if (!n->started || n->stop)
+    if (!n->started || n->stop || !targets)
         return;
     for (pending_event *q = coalesce ? n->head : NULL; q; q = q->next) {
         /* Progress and property changes: one queued JOB_MODIFICATION per
          * job is enough. State changes are each delivered. */
-        if (q->job == job && q->kind == kind && q->coalescible)
+        if (q->job == job && q->kind == kind && q->coalescible) {
+            q->targets |= targets;
             return;
+        }
     }
     pending_event *ev = calloc(1, sizeof *ev);
     if (!ev)
@@ -171,6 +187,7 @@ static void enqueue_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_fi
     ev->code = kind == BITS_EVENT_JOB_ERROR ? job->error.code : 0;
     ev->job_only = job_only;
     ev->coalescible = coalesce;
+    ev->targets = targets;
     if (coalesce && job->last_modification_event)
         ev->not_before = job->last_modification_event +
                          (int64_t)job->props.min_notify_interval_ms * 1000;
@@ -212,16 +229,24 @@ void ob_notify_log_locked(ob_notifier *n, uint32_t level, bits_job *job, const c
     append_locked(n, ev);
 }
 
-static int wanted(const ob_notifier *n, const bits_job *job, uint32_t kind)
+/* Who an event of @p kind about @p job is for: the callbacks when the
+ * job's notify flags select it and one is registered; the watch, when
+ * registered, always. 0: nobody. */
+static int targets_of(const ob_notifier *n, const bits_job *job, uint32_t kind)
 {
     uint32_t flags = job->props.notify_flags;
-    return !(flags & BG_NOTIFY_DISABLE) && (flags & kind) && (job->cb || n->manager_cb);
+    int targets = 0;
+    if (!(flags & BG_NOTIFY_DISABLE) && (flags & kind) && (job->cb || n->manager_cb))
+        targets |= TO_CALLBACKS;
+    if (n->watch_cb)
+        targets |= TO_WATCH;
+    return targets;
 }
 
 void ob_notify_event_locked(ob_notifier *n, bits_job *job, uint32_t kind, bits_file *file)
 {
-    if (wanted(n, job, kind))
-        enqueue_locked(n, job, kind, file, 0, kind == BITS_EVENT_JOB_MODIFICATION);
+    enqueue_locked(n, job, kind, file, 0, kind == BITS_EVENT_JOB_MODIFICATION,
+                   targets_of(n, job, kind));
 }
 
 void ob_notify_state_locked(ob_notifier *n, bits_job *job, uint32_t state)
@@ -232,8 +257,9 @@ void ob_notify_state_locked(ob_notifier *n, bits_job *job, uint32_t state)
         ob_notify_event_locked(n, job, BITS_EVENT_JOB_TRANSFERRED, NULL);
     else if (state == BG_JOB_STATE_ERROR)
         ob_notify_event_locked(n, job, BITS_EVENT_JOB_ERROR, NULL);
-    else if (wanted(n, job, BITS_EVENT_JOB_MODIFICATION))
-        enqueue_locked(n, job, BITS_EVENT_JOB_MODIFICATION, NULL, 0, 0);
+    else
+        enqueue_locked(n, job, BITS_EVENT_JOB_MODIFICATION, NULL, 0, 0,
+                       targets_of(n, job, BITS_EVENT_JOB_MODIFICATION));
 }
 
 void ob_notify_replay_locked(ob_notifier *n, bits_job *job, uint32_t kind)
@@ -241,7 +267,7 @@ void ob_notify_replay_locked(ob_notifier *n, bits_job *job, uint32_t kind)
     uint32_t flags = job->props.notify_flags;
     if ((flags & BG_NOTIFY_DISABLE) || !(flags & kind))
         return;
-    enqueue_locked(n, job, kind, NULL, 1, 0);
+    enqueue_locked(n, job, kind, NULL, 1, 0, TO_CALLBACKS); /* the watch has no replay */
 }
 
 /* Takes the first event that is due; otherwise returns NULL and sets
@@ -263,19 +289,21 @@ static pending_event *take_due(ob_notifier *n, int64_t now, int64_t *wait_until)
     return NULL;
 }
 
-/* Runs one callback with the lock dropped. */
+/* Runs one callback with the lock dropped: the job's (@p as_job), else
+ * the one whose running flag is @p running (manager or watch). */
 static void call_unlocked(ob_notifier *n, bits_event_fn fn, void *data, const bits_event *e,
-                          bits_job *as_job)
+                          bits_job *as_job, int *running)
 {
     if (as_job)
         n->running_job = as_job;
     else
-        n->running_manager = 1;
+        *running = 1;
     ob_queue_unlock(n->q);
     fn(e, data);
     ob_queue_lock(n->q);
     n->running_job = NULL;
-    n->running_manager = 0;
+    if (!as_job)
+        *running = 0;
     pthread_cond_broadcast(&n->idle);
 }
 
@@ -315,10 +343,13 @@ static void deliver_locked(ob_notifier *n, pending_event *ev)
         e.file = job->files[ev->file_index];
     if (ev->coalescible)
         job->last_modification_event = ob_mono_us();
-    if (job->cb)
-        call_unlocked(n, job->cb, job->cb_data, &e, job);
-    if (!ev->job_only && n->manager_cb && (!n->stop || n->drain))
-        call_unlocked(n, n->manager_cb, n->manager_cb_data, &e, NULL);
+    if ((ev->targets & TO_CALLBACKS) && job->cb)
+        call_unlocked(n, job->cb, job->cb_data, &e, job, NULL);
+    if ((ev->targets & TO_CALLBACKS) && !ev->job_only && n->manager_cb && (!n->stop || n->drain))
+        call_unlocked(n, n->manager_cb, n->manager_cb_data, &e, NULL, &n->running_manager);
+    /* The watch last: it sees an event once the callbacks had it. */
+    if ((ev->targets & TO_WATCH) && n->watch_cb && (!n->stop || n->drain))
+        call_unlocked(n, n->watch_cb, n->watch_cb_data, &e, NULL, &n->running_watch);
 }
 
 /* Closing: outcomes already queued (state changes, files and jobs
@@ -418,6 +449,16 @@ void ob_notifier_set_manager_cb_locked(ob_notifier *n, bits_event_fn fn, void *d
     /* The old callback may be running: wait so its user_data can go. */
     if (!is_notifier_thread(n)) {
         while (n->running_manager)
+            pthread_cond_wait(&n->idle, &n->q->lock);
+    }
+}
+
+void ob_notifier_set_watch_cb_locked(ob_notifier *n, bits_event_fn fn, void *data)
+{
+    n->watch_cb = fn;
+    n->watch_cb_data = data;
+    if (!is_notifier_thread(n)) {
+        while (n->running_watch)
             pthread_cond_wait(&n->idle, &n->q->lock);
     }
 }

@@ -3,10 +3,16 @@
     import openbits
     with openbits.Manager() as mgr:
         job = mgr.create_job("nightly")
-        job.add_file("https://example.org/a.iso", "/srv/a.iso")
+        job.add_file("https://example.org/a.iso", pathlib.Path("/srv/a.iso"))
         job.resume()
-        if job.wait(timeout=3600) == openbits.JobState.TRANSFERRED:
+        if job.wait(timeout=3600) is openbits.JobState.TRANSFERRED:
             job.complete()
+
+With asyncio, open the manager with event_fd=True (no library thread;
+the loop dispatches its events) and await job.wait_async() or iterate
+job.events(). Failures raise BitsError subclasses, one per code of the
+C library (InvalidStateError, NotFoundError, ...), all importable from
+here with the BG_E_* / BITS_* code constants.
 
 The low-level module openbits._openbits mirrors the C API one to one.
 """
@@ -14,9 +20,9 @@ The low-level module openbits._openbits mirrors the C API one to one.
 from . import _openbits
 from .enums import (AuthScheme, AuthTarget, ErrorContext, EventKind, JobState, JobType, Limit,
                     NotifyFlags, Priority, ProxyUsage, SecurityFlags, SIZE_UNKNOWN)
-from .errors import BitsError, HttpError, JobEndedError, class_for
+from .errors import BitsError, BitsWarning, HttpError, JobEndedError, class_for
 from .errors import *  # noqa: F401,F403 - one class per code
-from .job import ErrorInfo, Event, File, FileProgress, Job, Progress, Times
+from .job import ErrorInfo, Event, EventStream, File, FileProgress, Job, Progress, Times
 from .manager import Manager
 from . import _cdocs
 

@@ -8,6 +8,8 @@ arguments, PermissionError, FileNotFoundError, KeyError, MemoryError,
 NotImplementedError). HTTP statuses raise HttpError with .status.
 JobEndedError, an InvalidStateError, is raised by Job.wait for a job
 that ended (ACKNOWLEDGED or CANCELLED) short of the awaited states.
+BitsWarning reports the success codes that say a call did not do all of
+it (BG_S_PARTIAL_COMPLETE, BG_S_UNABLE_TO_DELETE_FILES).
 """
 
 import builtins
@@ -15,7 +17,7 @@ import builtins
 from . import _openbits as _c
 from .enums import JobState
 
-__all__ = ["BitsError", "HttpError", "JobEndedError", "class_for", "CODES"]
+__all__ = ["BitsError", "BitsWarning", "HttpError", "JobEndedError", "class_for", "CODES"]
 
 
 def _unsigned(hr):
@@ -42,6 +44,22 @@ class BitsError(Exception):
 
     def __reduce__(self):
         return (type(self), (self.hresult, self.message))
+
+
+class BitsWarning(UserWarning):
+    """A call succeeded with a code that says not everything went as asked
+    (Job.complete: BG_S_PARTIAL_COMPLETE; Job.complete and Job.cancel:
+    BG_S_UNABLE_TO_DELETE_FILES). .hresult is the code, .name its name.
+    Filter it as any warning (warnings.simplefilter, -W)."""
+
+    def __init__(self, hresult):
+        self.hresult = _unsigned(hresult)
+        self.name = _c.bits_hresult_name(_signed(self.hresult))
+        self.message = _c.bits_hresult_message(_signed(self.hresult))
+        super().__init__(f"{self.name} (0x{self.hresult:08X}): {self.message}")
+
+    def __reduce__(self):
+        return (type(self), (self.hresult,))
 
 
 class HttpError(BitsError):

@@ -1,0 +1,3 @@
+# openbits.manager: where Manager is defined; it is typed, and imported,
+# from openbits (__init__.pyi).
+from . import Manager as Manager
