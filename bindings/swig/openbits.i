@@ -115,9 +115,16 @@
 }
 
 
+/* A returned string is UTF-8 (or NULL); a language whose strings carry
+ * an encoding (Ruby) defines OPENBITS_SWIG_FROM_UTF8 to say so. */
+%{
+#ifndef OPENBITS_SWIG_FROM_UTF8
+#define OPENBITS_SWIG_FROM_UTF8(text) SWIG_FromCharPtr(text)
+#endif
+%}
 %typemap(in, numinputs=0) char ** (char *temp = NULL) "$1 = &temp;";
 %typemap(argout, fragment="SWIG_FromCharPtr") char ** {
-    %append_output(SWIG_FromCharPtr(*$1));
+    %append_output(OPENBITS_SWIG_FROM_UTF8(*$1));
     bits_free(*$1);
 }
 
