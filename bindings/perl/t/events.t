@@ -25,7 +25,7 @@ my @STATE = qw(QUEUED CONNECTING TRANSFERRING SUSPENDED ERROR TRANSIENT_ERROR TR
 
 my (undef, $mgr) = openbits::bits_manager_open(undef,
     $openbits::BITS_MANAGER_OPEN_IN_MEMORY | $openbits::BITS_MANAGER_OPEN_EVENT_FD);
-my (%states, %errors, $outside, $manager_events);
+my (%states, %errors, %mark, $outside, $manager_events);
 my $dispatching = 0;
 is(openbits::openbits_set_manager_callback($mgr, sub { $manager_events++ }), $openbits::BITS_S_OK,
    'a manager callback on an fd-mode manager');
@@ -47,11 +47,17 @@ sub job_for {
     return $job;
 }
 
-# Dispatches on this thread until NAME's events brought STATE (20 s at most).
+# Later checks of NAME look only at the events after this point (taken
+# before an action, so an earlier event cannot answer for it).
+sub mark { $mark{ $_[0] } = scalar @{ $states{ $_[0] } || [] } }
+
+# Dispatches on this thread until NAME's events since its mark brought
+# STATE (20 s at most).
 sub reach {
     my ($name, $state) = @_;
     my $deadline = Time::HiRes::time() + 20;
-    while (!grep { $_ == $state } @{ $states{$name} || [] }) {
+    my $since = sub { my @all = @{ $states{$name} || [] }; @all[ ($mark{$name} // 0) .. $#all ] };
+    while (!grep { $_ == $state } $since->()) {
         if (Time::HiRes::time() > $deadline) {
             fail("$name: no $STATE[$state] event in 20 s (got @{[ map { $STATE[$_] } @{ $states{$name} || [] } ]})");
             return 0;
@@ -65,21 +71,26 @@ sub reach {
 }
 
 my $done = job_for('done', '/t.bin');
+mark('done');
 openbits::bits_job_resume($done);
 reach('done', $openbits::BG_JOB_STATE_TRANSFERRED);
+mark('done');
 openbits::bits_job_complete($done);
 reach('done', $openbits::BG_JOB_STATE_ACKNOWLEDGED);
 ok(-s "$dest/done" == 200_000, 'the completed file is there');
 
 my $missing = job_for('missing', '/missing.bin');
+mark('missing');
 openbits::bits_job_resume($missing);
 reach('missing', $openbits::BG_JOB_STATE_ERROR);
 is($errors{missing}, 0x80190194, 'JOB_ERROR carries BG_E_HTTP_ERROR_404, unsigned');
 is($errors{missing}, $openbits::BG_E_HTTP_ERROR_404, 'the same number as the constant');
+mark('missing');
 openbits::bits_job_cancel($missing);
 reach('missing', $openbits::BG_JOB_STATE_CANCELLED);
 
 my $busy = job_for('busy', '/busy.bin');
+mark('busy');
 openbits::bits_job_resume($busy);
 reach('busy', $openbits::BG_JOB_STATE_CONNECTING);
 reach('busy', $openbits::BG_JOB_STATE_TRANSIENT_ERROR);
@@ -87,11 +98,14 @@ openbits::bits_job_cancel($busy);
 
 my $slow = job_for('slow', '/slow.bin');
 openbits::bits_job_set_max_bandwidth($slow, 200_000);
+mark('slow');
 openbits::bits_job_resume($slow);
 reach('slow', $openbits::BG_JOB_STATE_QUEUED);
 reach('slow', $openbits::BG_JOB_STATE_TRANSFERRING);
+mark('slow');
 openbits::bits_job_suspend($slow);
 reach('slow', $openbits::BG_JOB_STATE_SUSPENDED);
+mark('slow');
 openbits::bits_job_cancel($slow);
 reach('slow', $openbits::BG_JOB_STATE_CANCELLED);
 

@@ -24,6 +24,7 @@ class TestEvents < Minitest::Test
     _, @mgr = Openbits.bits_manager_open(nil, Openbits::BITS_MANAGER_OPEN_IN_MEMORY | Openbits::BITS_MANAGER_OPEN_EVENT_FD)
     @states = Hash.new { |h, k| h[k] = [] }
     @errors = {}
+    @marks = Hash.new(0)
     @outside = 0
     @dispatching = false
     @thread = Thread.current
@@ -52,10 +53,15 @@ class TestEvents < Minitest::Test
     job
   end
 
-  # Dispatches on this thread until name's events brought state (20 s at most).
+  # Later checks of name look only at the events after this point (taken
+  # before an action, so an earlier event cannot answer for it).
+  def mark(name) = @marks[name] = @states[name].size
+
+  # Dispatches on this thread until name's events since its mark brought
+  # state (20 s at most).
   def reach(name, state)
     deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + 20
-    until @states[name].include?(state)
+    until @states[name].drop(@marks[name]).include?(state)
       if Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline
         flunk "#{name}: no #{STATES[state]} event in 20 s (got #{@states[name].map { |s| STATES[s] }})"
       end
@@ -70,21 +76,26 @@ class TestEvents < Minitest::Test
     Openbits.openbits_set_manager_callback(@mgr, ->(*) { manager_events += 1 })
 
     done = job_for("done", "/t.bin")
+    mark("done")
     Openbits.bits_job_resume(done)
     reach("done", Openbits::BG_JOB_STATE_TRANSFERRED)
+    mark("done")
     Openbits.bits_job_complete(done)
     reach("done", Openbits::BG_JOB_STATE_ACKNOWLEDGED)
     assert_equal 200_000, File.size(File.join(@dest, "done"))
 
     missing = job_for("missing", "/missing.bin")
+    mark("missing")
     Openbits.bits_job_resume(missing)
     reach("missing", Openbits::BG_JOB_STATE_ERROR)
     assert_equal 0x80190194, @errors["missing"], "JOB_ERROR carries BG_E_HTTP_ERROR_404, unsigned"
     assert_equal Openbits::BG_E_HTTP_ERROR_404, @errors["missing"]
+    mark("missing")
     Openbits.bits_job_cancel(missing)
     reach("missing", Openbits::BG_JOB_STATE_CANCELLED)
 
     busy = job_for("busy", "/busy.bin")
+    mark("busy")
     Openbits.bits_job_resume(busy)
     reach("busy", Openbits::BG_JOB_STATE_CONNECTING)
     reach("busy", Openbits::BG_JOB_STATE_TRANSIENT_ERROR)
@@ -92,11 +103,14 @@ class TestEvents < Minitest::Test
 
     slow = job_for("slow", "/slow.bin")
     Openbits.bits_job_set_max_bandwidth(slow, 200_000)
+    mark("slow")
     Openbits.bits_job_resume(slow)
     reach("slow", Openbits::BG_JOB_STATE_QUEUED)
     reach("slow", Openbits::BG_JOB_STATE_TRANSFERRING)
+    mark("slow")
     Openbits.bits_job_suspend(slow)
     reach("slow", Openbits::BG_JOB_STATE_SUSPENDED)
+    mark("slow")
     Openbits.bits_job_cancel(slow)
     reach("slow", Openbits::BG_JOB_STATE_CANCELLED)
 
