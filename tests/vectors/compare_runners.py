@@ -8,7 +8,12 @@ MANIFEST (JSON, written by CMake, see CMakeLists.txt here) names the
 signature table, the vector files and the runners:
 
     {"signatures": PATH, "vectors": [PATH...], "reference": "c",
+     "required": [NAME...],
      "runners": [{"name": "c", "command": [...], "env": {...}}, ...]}
+
+"required" names runners that must be there (scripts/test.sh asks for
+all eight): a binding left out of the build then fails the comparison
+instead of shrinking it.
 
 Each runner is started as COMMAND SIGNATURES VECTOR... (with "env" added
 to the environment) and prints one trace line per step (README.md, "The
@@ -92,6 +97,10 @@ def main(manifest_path):
     reference = results[ref_name][0]
     failures = []
     report = []
+    names = [r["name"] for r in runners]
+    missing = [n for n in manifest.get("required", []) if n not in names]
+    if missing:
+        failures.append("vectors: required runners are not built: " + ", ".join(missing))
     for r in runners:
         name = r["name"]
         lines, status, err, seconds = results[name]
@@ -157,6 +166,13 @@ def self_test():
         assert "ruby: a.vec:3 g => BITS_S_OK" in proc.stderr, proc.stderr
         assert "perl    3 lines agree, 1 the language cannot express" in proc.stdout, proc.stdout
         assert "perl disagrees" not in proc.stderr
+        manifest["runners"] = manifest["runners"][:2]
+        manifest["required"] = ["c", "perl", "java"]
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(manifest, f)
+        proc = subprocess.run([sys.executable, os.path.abspath(__file__), path],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
+        assert proc.returncode == 1 and "required runners are not built: java" in proc.stderr, proc
     print("compare_runners: self-test passed")
     return 0
 
