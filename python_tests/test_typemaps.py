@@ -36,6 +36,9 @@ REFUSED = (TypeError, ValueError, OverflowError)
 # test_output_typemaps_take_no_argument checks.
 TYPEMAPS = {
     ("out", "bits_hresult"): "test_failed_calls_raise",
+    ("in", "bits_hresult"): "test_integers",
+    ("in", "bits_hresult *out_code"): "test_output_typemaps_take_no_argument",
+    ("argout", "bits_hresult *out_code"): "test_output_typemaps_take_no_argument",
     ("in", "char **"): "test_output_typemaps_take_no_argument",
     ("argout", "char **"): "test_output_typemaps_take_no_argument",
     ("in", "TYPE **"): "test_output_typemaps_take_no_argument",
@@ -100,7 +103,8 @@ NOT_UTF8 = ["\ud800", "x\udcff", "\udfff" * 3]   # lone surrogates: no UTF-8 exi
 NOT_AN_INT = ["1", 1.5, None, object(), [1], b"1"]
 U32_OUT_OF_RANGE = [-1, 1 << 32, 2 ** 70, -(2 ** 70)]
 U64_OUT_OF_RANGE = [-1, 1 << 64, 2 ** 200]
-I32_OUT_OF_RANGE = [1 << 31, -(1 << 31) - 1, 2 ** 70]
+# A code is its unsigned number (as the constants) or the signed one.
+HRESULT_OUT_OF_RANGE = [1 << 32, -(1 << 31) - 1, 2 ** 70, -(2 ** 70)]
 
 
 def test_failed_calls_raise(job):
@@ -123,7 +127,7 @@ OUTPUT_CALLS = [
     ("bits_job_get_times", ["J"]),
     ("bits_job_get_state", ["J"]),                # unsigned int *OUTPUT
     ("bits_job_get_max_bandwidth", ["J"]),        # unsigned long long *OUTPUT
-    ("bits_hresult_at", [0]),                     # int *OUTPUT
+    ("bits_hresult_at", [0]),                     # bits_hresult *out_code (int *OUTPUT in Python)
     ("bits_manager_get_event_fd", ["F"]),         # int *OUTPUT (int32_t *out_fd)
 ]
 
@@ -244,8 +248,12 @@ def test_integers(manager, job):
         _refused(c.bits_manager_set_limit, manager._h, 1, bad, expect=OverflowError)
     for bad in U64_OUT_OF_RANGE:
         _refused(c.bits_job_set_max_bandwidth, job, bad, expect=OverflowError)
-    for bad in I32_OUT_OF_RANGE:
+    for bad in HRESULT_OUT_OF_RANGE:
         _refused(c.bits_hresult_name, bad, expect=OverflowError)
+    # The constants are unsigned; the signed pattern names the same code.
+    assert c.bits_hresult_name(c.BG_E_NOT_FOUND) == "BG_E_NOT_FOUND"
+    assert c.bits_hresult_name(c.BG_E_NOT_FOUND - (1 << 32)) == "BG_E_NOT_FOUND"
+    assert c.bits_hresult_name((1 << 32) - 1) == c.bits_hresult_name(-1)
     assert c.bits_job_get_priority(job)[1] == c.BG_JOB_PRIORITY_NORMAL
 
 

@@ -15,8 +15,14 @@ The Python twin of tests/vectors/vector_exec.c. A backend performs calls:
         this call, or None
 
 Strings are bytes throughout: vectors may hold any byte sequence.
+
+With a trace callable, run_file hands it one line per step (the format
+of tests/vectors/README.md, "The trace"), as the C runners print them
+with --trace: vector_run.py prints them for the comparison of runners.
 """
 
+import os
+import re
 import tempfile
 import time
 
@@ -29,14 +35,23 @@ class VectorMismatch(AssertionError):
     pass
 
 
-def run_file(name, backend):
-    """Runs one vector file; returns (calls made, lines skipped)."""
+_GUID = re.compile(rb"\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}")
+
+
+def run_file(name, backend, trace=None):
+    """Runs one vector file (a name in tests/vectors/ or a path); returns
+    (calls made, lines skipped). trace(line) gets each step's trace line."""
     sigs, releases = vf.load_signatures()
     steps = vf.load_vectors(name)
     with tempfile.TemporaryDirectory(prefix="openbits-vectors-") as tmp:
         run = _Run(name, sigs, releases, backend, tmp)
         for step in steps:
-            run.step(step)
+            run.line = [f"{os.path.basename(name)}:{step.line} {step.call} =>"]
+            try:
+                run.step(step)
+            finally:
+                if trace:
+                    trace(" ".join(run.line))
         return run.calls, run.skipped
 
 
@@ -47,6 +62,36 @@ class _Run:
         self.bindings = {}  # name -> (kind, value, handle type)
         self.calls = self.skipped = 0
         self.current = None
+        self.line = []    # the trace line of the current step, in words
+        self.guids = []   # GUID texts in the order first seen: {GUID1}, ...
+
+    def trace_string(self, value):
+        """A string out-value as the trace shows it (README.md)."""
+        if value is None:
+            return "NULL"
+        if _GUID.fullmatch(value):
+            key = value.lower()
+            if key not in self.guids:
+                self.guids.append(key)
+            return "{GUID%d}" % (self.guids.index(key) + 1)
+        def escape(part):
+            return "".join(chr(c) if 0x20 <= c <= 0x7E and c not in b'"\\' else "\\x%02x" % c
+                           for c in part)
+        return '"' + "$TMP".join(escape(p) for p in value.split(os.fsencode(self.tmpdir))) + '"'
+
+    def trace_out(self, ptype, value, listed):
+        if listed.kind == vf.ANY:
+            return "*"
+        kind = ptype.kind
+        if kind in ("out_u32", "out_u64", "out_hresult"):
+            return str(value)
+        if kind == "out_guid":
+            return self.trace_string(value.encode() if value is not None else None)
+        if kind == "out_str":
+            return self.trace_string(value)
+        if kind == "outv_handle":
+            value = value[0] if value else None
+        return "NULL" if value is None else "handle"
 
     def fail(self, message):
         s = self.current
@@ -113,6 +158,7 @@ class _Run:
             self.fail("write_file: a path cannot hold a NUL")
         with open(vf.expand_tmp(step.args[0].value, self.tmpdir), "wb") as f:
             f.write(step.args[1].value)
+        self.line.append("ok")
 
     def wait_state(self, step):
         """wait_state $job STATE: polls GetState until the engine moved the
@@ -126,14 +172,18 @@ class _Run:
             ret, outs = self.backend.call(sig, [job, OUT])
             state = outs[1]
             if ret == 0 and state == step.args[1].value:
+                self.line.append(str(state))
                 return
             time.sleep(0.02)
+        self.line.append(str(state))
         self.fail(f"still in state {state} after 60 s, expected {step.args[1].value}")
 
     def step(self, step):
         self.current = step
+        self.line.append("error")  # until the step tells more
         directive = {"write_file": self.write_file, "wait_state": self.wait_state}.get(step.call)
         if directive:
+            self.line.pop()
             return directive(step)
         sig = self.sigs.get(step.call)
         if sig is None:
@@ -149,10 +199,22 @@ class _Run:
         reason = self.backend.skip_reason(sig, step, args)
         if reason:
             self.skipped += 1
+            self.line[-1] = f"skipped ({reason})"
             return
         ret, outs = self.backend.call(sig, args)
         self.calls += 1
         failed = sig.ret.kind == "hresult" and ret >= 0x80000000
+        if sig.ret.kind == "void":
+            self.line[-1] = "-"
+        elif not step.has_expect or step.ret.kind == vf.ANY:
+            self.line[-1] = "*"
+        elif sig.ret.kind == "hresult":
+            self.line[-1] = self.backend.code_name(ret)
+        else:
+            self.line[-1] = str(ret)
+        if not failed and step.outs:
+            self.line += [self.trace_out(sig.params[i], outs[i], want)
+                          for i, want in zip(out_positions, step.outs)]
         try:
             self.check_return(sig, step, ret)
             if failed and step.outs:

@@ -6,6 +6,12 @@ OPENBITS_BUILD_PACKAGES="cmake gcc g++ make pkg-config libcurl4-openssl-dev libs
 libffi-dev libcmocka-dev swig python3-dev python3-pytest python3-cffi python3-mypy libperl-dev openssl curl \
 doxygen tmux"
 
+# scripts/test.sh only: the Ruby and Java bindings, which the test
+# command builds and tests with the others (Perl and Python come with the
+# build packages): ruby-dev (ruby and its bundled minitest) and
+# default-jdk (javac, jar, jni.h; nothing from Maven).
+OPENBITS_BINDING_PACKAGES="ruby-dev default-jdk"
+
 # scripts/test.sh only: valgrind; clang and its libFuzzer runtime;
 # abidw/abidiff for the abi_layout test; readelf (binutils) for the
 # RUNPATH checks of consumer_install; systemd-analyze, systemctl and a

@@ -8,9 +8,9 @@
 #              move the prefix to WORK_DIR/prefix (so the consumers below
 #              also prove the installed files are relocatable); there,
 #              with no LD_LIBRARY_PATH, the installed openbits and
-#              openbitsd must run (RUNPATH $ORIGIN/...), and the Python
-#              and Perl modules, when built, must load the prefix's
-#              libopenbits.so.1;
+#              openbitsd must run (RUNPATH $ORIGIN/...), and the Python,
+#              Perl and Ruby modules and the Java JNI library, when built,
+#              must load the prefix's libopenbits.so.1;
 #   pkgconfig  compile examples/list_states.c and examples/download.c with
 #              `pkg-config --cflags --libs openbits`, run them;
 #   cmake      configure and build tests/consumer (find_package(openbits
@@ -136,6 +136,36 @@ open(my $m, "<", "/proc/self/maps") or die; print((grep { /libopenbits\.so/ } <$
         *) fail "Perl loaded '$loaded', not the library in $libdir" ;;
         esac
         echo "install: perl -I$(dirname "$plmod"): openbits loads $libdir"
+    fi
+    rbmod="$(find "$prefix" -name 'openbits.so' -path '*ruby*' | head -n 1)"
+    if [ -n "$rbmod" ]; then
+        check_runpath "$rbmod"
+        # shellcheck disable=SC2086
+        loaded="$(env -u LD_LIBRARY_PATH ${CONSUMER_PRELOAD:-} ruby -I"$(dirname "$rbmod")" -ropenbits -e '
+print File.readlines("/proc/self/maps").grep(/libopenbits\.so/).first')" ||
+            fail "ruby -ropenbits from $(dirname "$rbmod") failed"
+        case "$loaded" in
+        *" $libdir"/libopenbits.so.*) ;;
+        *) fail "Ruby loaded '$loaded', not the library in $libdir" ;;
+        esac
+        echo "install: ruby -I$(dirname "$rbmod"): openbits loads $libdir"
+    fi
+    jni="$(find "$prefix" -name 'libopenbits_jni.so' | head -n 1)"
+    if [ -n "$jni" ]; then
+        check_runpath "$jni"
+        jar="$(find "$prefix" -name 'openbits.jar' | head -n 1)"
+        [ -n "$jar" ] || fail "libopenbits_jni.so is installed without openbits.jar"
+        # The JVM finds the JNI library on java.library.path, as Debian's
+        # does for <libdir>/jni; the library by its RUNPATH.
+        # shellcheck disable=SC2086
+        version_seen="$(cd "$work" && printf '%s\n' \
+            'public class JniVersion { public static void main(String[] a) {' \
+            '  System.out.println(org.openbits.swig.Native.bits_version_string()); } }' > JniVersion.java &&
+            javac -cp "$jar" -d "$work" JniVersion.java &&
+            env -u LD_LIBRARY_PATH ${CONSUMER_PRELOAD:-} java -Djava.library.path="$(dirname "$jni")" \
+                -cp "$jar:$work" JniVersion)" || fail "java with $jar and $(dirname "$jni") failed: $version_seen"
+        [ "$version_seen" = "$version" ] || fail "Java saw version '$version_seen'"
+        echo "install: java -cp $(echo "$jar" | sed "s|^$prefix/||"): org.openbits loads $(dirname "$jni")"
     fi
     echo "install: $(wc -l < "$work/installed") files, all inside the prefix"
     ;;

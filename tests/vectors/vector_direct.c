@@ -2,7 +2,7 @@
  * vector_direct.c - the C vector runner that calls the library directly:
  * one line per function, compiled against the public headers, so the
  * compiler checks each call's arity and argument types.
- * Usage: vector_run_direct SIGNATURES VECTOR...
+ * Usage: vector_run_direct [--trace] SIGNATURES VECTOR...
  */
 #include <openbits/openbits.h>
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* The most handles an array out-parameter may ask for. */
@@ -37,6 +38,12 @@ typedef struct {
     binding *bindings;
     size_t nbindings;
     const vector_step *step; /* for messages */
+    /* The trace (README.md, "The trace"): one line per step, built here. */
+    FILE *trace;
+    char *line;
+    size_t line_len, line_cap;
+    char **guids; /* GUID texts in the order first seen: {GUID1}, {GUID2}... */
+    size_t nguids;
 } run;
 
 /* Per-call storage: converted arguments and out-slots. */
@@ -62,6 +69,105 @@ static int mismatch(run *r, const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return -1;
+}
+
+/* ---- the trace (README.md, "The trace") ----------------------------------- */
+
+/* Appends to the step's trace line; out of memory only loses the line. */
+static void trace_add(run *r, const char *fmt, ...)
+{
+    va_list ap;
+    if (!r->trace)
+        return;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (r->line_len + (size_t)n + 1 > r->line_cap) {
+        size_t cap = (r->line_len + (size_t)n + 1) * 2;
+        char *bigger = realloc(r->line, cap);
+        if (!bigger)
+            return;
+        r->line = bigger;
+        r->line_cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(r->line + r->line_len, r->line_cap - r->line_len, fmt, ap);
+    va_end(ap);
+    r->line_len += (size_t)n;
+}
+
+/* Starts the line of step @p s: "FILE:LINE CALL =>". */
+static void trace_begin(run *r, const vector_step *s)
+{
+    const char *base = strrchr(r->path, '/');
+    r->line_len = 0;
+    trace_add(r, "%s:%u %s =>", base ? base + 1 : r->path, s->line, s->call);
+}
+
+static void trace_end(run *r)
+{
+    if (r->trace && r->line) {
+        fprintf(r->trace, "%.*s\n", (int)r->line_len, r->line);
+        fflush(r->trace);
+    }
+    r->line_len = 0;
+}
+
+/* 1 when @p s is exactly GUID text, {8-4-4-4-12 hex digits}. */
+static int is_guid_text(const char *s)
+{
+    static const char shape[] = "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}";
+    if (strlen(s) != sizeof shape - 1)
+        return 0;
+    for (size_t i = 0; shape[i]; i++)
+        if (shape[i] == 'x' ? !strchr("0123456789abcdefABCDEF", s[i]) || !s[i] : s[i] != shape[i])
+            return 0;
+    return 1;
+}
+
+/* A string out-value: NULL, {GUIDn} for GUID text, else quoted with
+ * the runner's $TMP directory put back and bytes outside printable
+ * ASCII, '"' and '\' as \xHH. */
+static void trace_string(run *r, const char *s)
+{
+    if (!s) {
+        trace_add(r, " NULL");
+        return;
+    }
+    if (is_guid_text(s)) {
+        size_t k = 0;
+        while (k < r->nguids && strcasecmp(r->guids[k], s) != 0)
+            k++;
+        if (k == r->nguids) {
+            char **bigger = realloc(r->guids, (k + 1) * sizeof *bigger);
+            if (bigger && (bigger[k] = strdup(s)) != NULL) {
+                r->guids = bigger;
+                r->nguids++;
+            } else if (bigger) {
+                r->guids = bigger;
+            }
+        }
+        trace_add(r, " {GUID%zu}", k + 1);
+        return;
+    }
+    size_t tl = strlen(r->tmpdir);
+    trace_add(r, " \"");
+    for (const char *p = s; *p;) {
+        unsigned char c = (unsigned char)*p;
+        if (tl && strncmp(p, r->tmpdir, tl) == 0) {
+            trace_add(r, "$TMP");
+            p += tl;
+            continue;
+        }
+        if (c < 0x20 || c > 0x7E || c == '"' || c == '\\')
+            trace_add(r, "\\x%02x", c);
+        else
+            trace_add(r, "%c", c);
+        p++;
+    }
+    trace_add(r, "\"");
 }
 
 /* ---- calls the executor makes for itself --------------------------------- */
@@ -438,16 +544,46 @@ static int finish_out(run *r, const vector_type *type, size_t i, call_frame *f,
     }
 }
 
+/* The trace's token for out-parameter @p i, listed in the vector as
+ * @p listed (README.md, "The trace"). Called before finish_out frees it. */
+static void trace_out(run *r, const vector_type *type, size_t i, call_frame *f,
+                      const vector_tok *listed)
+{
+    char *text;
+    if (listed->kind == VTOK_ANY) {
+        trace_add(r, " *");
+        return;
+    }
+    switch (type->kind) {
+    case VT_OUT_U32:
+    case VT_OUT_HRESULT: trace_add(r, " %" PRIu32, f->u32[i]); break;
+    case VT_OUT_U64: trace_add(r, " %" PRIu64, f->u64[i]); break;
+    case VT_OUT_STR: trace_string(r, f->str[i]); break;
+    case VT_OUT_GUID:
+        text = lib_guid_text(r, f->guids[i]);
+        trace_string(r, text);
+        free(text);
+        break;
+    case VT_OUT_HANDLE: trace_add(r, f->handle[i] ? " handle" : " NULL"); break;
+    case VT_OUTV_HANDLE: trace_add(r, f->array[i][0] ? " handle" : " NULL"); break;
+    default: trace_add(r, " ?"); break;
+    }
+}
+
 /* ---- runner directives (README.md): steps that are not library calls --- */
 
 /* write_file "PATH" "CONTENT": a source file for local copies. */
 static int write_file(run *r, const vector_step *s)
 {
     if (s->nargs != 2 || s->args[0].kind != VTOK_STR || s->args[1].kind != VTOK_STR ||
-        s->has_expect)
+        s->has_expect) {
+        trace_add(r, " error");
         return mismatch(r, "write_file takes a path and a content string");
-    if (tok_has_nul(&s->args[0]))
+    }
+    if (tok_has_nul(&s->args[0])) {
+        trace_add(r, " error");
         return mismatch(r, "write_file: a path cannot hold a NUL");
+    }
     char *path = expand(r, &s->args[0]);
     FILE *f = path ? fopen(path, "wb") : NULL;
     int rc = f && fwrite(s->args[1].text, 1, s->args[1].len, f) == s->args[1].len ? 0 : -1;
@@ -456,6 +592,7 @@ static int write_file(run *r, const vector_step *s)
     if (rc != 0)
         mismatch(r, "cannot write %s", path ? path : "(out of memory)");
     free(path);
+    trace_add(r, rc == 0 ? " ok" : " error");
     return rc;
 }
 
@@ -467,18 +604,27 @@ static int wait_state(run *r, const vector_step *s)
     const struct timespec pause = { 0, 20 * 1000 * 1000 };
     uint32_t state = UINT32_MAX;
     if (s->nargs != 2 || s->args[0].kind != VTOK_REF || s->args[1].kind != VTOK_INT ||
-        s->has_expect)
+        s->has_expect) {
+        trace_add(r, " error");
         return mismatch(r, "wait_state takes a $job and a state number");
-    if (!(job = ref(r, &s->args[0], VB_HANDLE)))
+    }
+    if (!(job = ref(r, &s->args[0], VB_HANDLE))) {
+        trace_add(r, " error");
         return -1;
+    }
     for (int i = 0; i < 60 * 50; i++) {
         vector_word a[2] = { { .p = job->ptr }, { .p = &state } }, ret = { 0 };
-        if (call_named(r, "bits_job_get_state", a, &ret) != 0)
+        if (call_named(r, "bits_job_get_state", a, &ret) != 0) {
+            trace_add(r, " error");
             return -1;
-        if ((uint32_t)ret.u == 0 && state == s->args[1].num)
+        }
+        if ((uint32_t)ret.u == 0 && state == s->args[1].num) {
+            trace_add(r, " %" PRIu32, state);
             return 0;
+        }
         nanosleep(&pause, NULL);
     }
+    trace_add(r, " %" PRIu32, state);
     return mismatch(r, "still in state %" PRIu32 " after 60 s, expected %" PRIu64, state,
                     s->args[1].num);
 }
@@ -528,10 +674,12 @@ static int exec_step(run *r, const vector_step *s, size_t *calls)
     call_frame *f = calloc(1, sizeof *f);
     vector_word ret = { 0 };
     size_t nout = 0, next_out = 0;
-    int rc = 0;
+    int rc = 0, called = 0;
     r->step = s;
-    if (!f)
+    if (!f) {
+        trace_add(r, " error");
         return mismatch(r, "out of memory");
+    }
     if (!sig)
         rc = mismatch(r, "not in the signature table");
     else if (s->nargs != sig->nparams)
@@ -545,10 +693,23 @@ static int exec_step(run *r, const vector_step *s, size_t *calls)
     if (rc == 0 && has_nul(sig, s)) {
         ret.u = VECTOR_E_INVALIDARG; /* refused, as a binding does */
         ++*calls;
+        called = 1;
     } else if (rc == 0) {
         rc = r->backend->call(r->backend->ctx, sig, f->args, &ret);
         ++*calls;
+        called = rc == 0;
     }
+    /* The trace shows what happened, checked or not (README.md). */
+    if (!called)
+        trace_add(r, " error");
+    else if (sig->ret.kind == VT_VOID)
+        trace_add(r, " -");
+    else if (!s->has_expect || s->ret.kind == VTOK_ANY)
+        trace_add(r, " *");
+    else if (sig->ret.kind == VT_HRESULT)
+        trace_add(r, " %s", lib_code_name(r, (uint32_t)ret.u));
+    else
+        trace_add(r, " %" PRIu64, ret.u);
     if (rc == 0)
         rc = check_return(r, sig, ret);
     int failed = sig && sig->ret.kind == VT_HRESULT && (int32_t)(uint32_t)ret.u < 0;
@@ -558,8 +719,11 @@ static int exec_step(run *r, const vector_step *s, size_t *calls)
     for (size_t i = 0; sig && i < s->nargs; i++) {
         if (!f->is_out[i])
             continue;
-        const vector_tok *want = rc == 0 && s->nouts ? &s->outs[next_out] : NULL;
+        const vector_tok *listed = s->nouts && next_out < s->nouts ? &s->outs[next_out] : NULL;
+        const vector_tok *want = rc == 0 ? listed : NULL;
         next_out++;
+        if (called && !failed && listed)
+            trace_out(r, &sig->params[i], i, f, listed);
         int one = finish_out(r, &sig->params[i], i, f, want);
         rc = rc ? rc : one;
     }
@@ -572,25 +736,31 @@ static int exec_step(run *r, const vector_step *s, size_t *calls)
 }
 
 int vector_exec(const char *path, const vector_file *file, const vector_sigs *sigs,
-                const vector_backend *backend, const char *tmpdir, size_t *calls)
+                const vector_backend *backend, const char *tmpdir, FILE *trace, size_t *calls)
 {
-    run r = { path, sigs, backend, tmpdir, NULL, 0, NULL };
+    run r = { path, sigs, backend, tmpdir, NULL, 0, NULL, trace, NULL, 0, 0, NULL, 0 };
     int rc = 0;
     *calls = 0;
     for (size_t i = 0; rc == 0 && i < file->count; i++) {
         const vector_step *s = &file->steps[i];
         r.step = s;
+        trace_begin(&r, s);
         if (strcmp(s->call, "write_file") == 0)
             rc = write_file(&r, s);
         else if (strcmp(s->call, "wait_state") == 0)
             rc = wait_state(&r, s);
         else
             rc = exec_step(&r, s, calls);
+        trace_end(&r);
     }
     for (size_t i = 0; i < r.nbindings; i++) {
         free(r.bindings[i].name);
         free(r.bindings[i].str);
     }
     free(r.bindings);
+    for (size_t i = 0; i < r.nguids; i++)
+        free(r.guids[i]);
+    free(r.guids);
+    free(r.line);
     return rc;
 }

@@ -10,6 +10,8 @@
 #ifndef VECTOR_EXEC_H
 #define VECTOR_EXEC_H
 
+#include <stdio.h>
+
 #include "vector_parse.h"
 #include "vector_sig.h"
 
@@ -31,16 +33,20 @@ typedef struct {
 /**
  * Runs every step of @p file (read from @p path, used in messages) with
  * "$TMP" in strings replaced by @p tmpdir. Stops at the first mismatch.
+ * With @p trace, writes there one line per step run (README.md, "The
+ * trace"), the mismatching one included.
  * @return 0 when every call returned what the file expects; the number of
  *         calls made goes to *calls.
  */
 int vector_exec(const char *path, const vector_file *file, const vector_sigs *sigs,
-                const vector_backend *backend, const char *tmpdir, size_t *calls);
+                const vector_backend *backend, const char *tmpdir, FILE *trace, size_t *calls);
 
 /**
  * The shared main() of the C runners: reads the signature table
  * argv[first], runs each vector file argv[first+1...] in its own fresh
- * temporary directory, and prints a summary. @return the exit status.
+ * temporary directory, and prints a summary. With "--trace" before the
+ * table, also prints each step's trace line to stdout. @return the exit
+ * status.
  */
 int vector_main(int argc, char **argv, int first, const vector_backend *backend);
 

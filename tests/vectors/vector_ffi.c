@@ -3,7 +3,7 @@
  * signatures.txt: it dlopen()s the library, finds each function with
  * dlsym() and calls it with ffi_call() from the types in the table. No
  * openbits header is included.
- * Usage: vector_run_ffi LIBRARY SIGNATURES VECTOR...
+ * Usage: vector_run_ffi LIBRARY [--trace] SIGNATURES VECTOR...
  */
 #include <dlfcn.h>
 #include <ffi.h>
@@ -70,7 +70,7 @@ static int call_ffi(void *ctx, const vector_sig *sig, const vector_word *args, v
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s LIBRARY SIGNATURES VECTOR...\n", argv[0]);
+        fprintf(stderr, "usage: %s LIBRARY [--trace] SIGNATURES VECTOR...\n", argv[0]);
         return 2;
     }
     void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);

@@ -53,7 +53,8 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
     return remove(path);
 }
 
-static int run_file(const char *path, const vector_sigs *sigs, const vector_backend *backend)
+static int run_file(const char *path, const vector_sigs *sigs, const vector_backend *backend,
+                    FILE *trace)
 {
     char err[256], tmpdir[4096];
     size_t len, calls = 0;
@@ -76,7 +77,7 @@ static int run_file(const char *path, const vector_sigs *sigs, const vector_back
         vector_file_free(&file);
         return 1;
     }
-    rc = vector_exec(path, &file, sigs, backend, tmpdir, &calls);
+    rc = vector_exec(path, &file, sigs, backend, tmpdir, trace, &calls);
     nftw(tmpdir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
     printf("%s %s: %zu calls\n", rc == 0 ? "ok  " : "FAIL", path, calls);
     vector_file_free(&file);
@@ -88,8 +89,13 @@ int vector_main(int argc, char **argv, int first, const vector_backend *backend)
     char err[256];
     size_t len;
     vector_sigs sigs;
+    FILE *trace = NULL;
+    if (argc > first && strcmp(argv[first], "--trace") == 0) {
+        trace = stdout;
+        first++;
+    }
     if (argc < first + 2) {
-        fprintf(stderr, "usage: %s ... SIGNATURES VECTOR...\n", argv[0]);
+        fprintf(stderr, "usage: %s ... [--trace] SIGNATURES VECTOR...\n", argv[0]);
         return 2;
     }
     char *buf = read_all(argv[first], &len);
@@ -106,7 +112,7 @@ int vector_main(int argc, char **argv, int first, const vector_backend *backend)
     }
     int failures = 0;
     for (int i = first + 1; i < argc; i++)
-        failures += run_file(argv[i], &sigs, backend);
+        failures += run_file(argv[i], &sigs, backend, trace);
     vector_sigs_free(&sigs);
     printf("%d of %d vector files passed\n", argc - first - 1 - failures, argc - first - 1);
     return failures ? 1 : 0;
