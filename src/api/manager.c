@@ -250,6 +250,18 @@ BITS_API bits_hresult bits_manager_get_limit(bits_manager *manager, uint32_t whi
     return BITS_S_OK;
 }
 
+/* Queue lock held: whether a manager-wide callback may be registered
+ * (@p registering) now: the notification thread is started for it, and a
+ * closed manager takes none (BG_E_INVALID_STATE). Removing needs nothing. */
+static bits_hresult manager_cb_ready_locked(ob_queue *q, ob_runtime *rt, int registering)
+{
+    if (!registering)
+        return BITS_S_OK;
+    if (q->closed)
+        return BG_E_INVALID_STATE;
+    return ob_notifier_start_locked(rt->notifier);
+}
+
 BITS_API bits_hresult bits_manager_set_event_callback(bits_manager *manager, bits_event_fn fn,
                                                       void *user_data)
 {
@@ -257,12 +269,11 @@ BITS_API bits_hresult bits_manager_set_event_callback(bits_manager *manager, bit
         return BITS_E_INVALIDARG;
     ob_queue *q = manager->q;
     ob_runtime *rt = q->owner;
-    bits_hresult hr = BITS_S_OK;
+    bits_hresult hr;
     ob_queue_lock(q);
-    if (q->closed)
-        hr = BG_E_INVALID_STATE;
-    else if (fn)
-        hr = ob_notifier_start_locked(rt->notifier);
+    /* Unlike the others, removing from a closed manager is refused too
+     * (manager.h). */
+    hr = q->closed ? BG_E_INVALID_STATE : manager_cb_ready_locked(q, rt, fn != NULL);
     if (hr >= 0)
         ob_notifier_set_manager_cb_locked(rt->notifier, fn, user_data);
     ob_queue_unlock(q);
@@ -298,12 +309,9 @@ BITS_API bits_hresult bits_manager_set_watch_callback(bits_manager *manager, bit
         return BITS_E_INVALIDARG;
     ob_queue *q = manager->q;
     ob_runtime *rt = q->owner;
-    bits_hresult hr = BITS_S_OK;
+    bits_hresult hr;
     ob_queue_lock(q);
-    if (fn && q->closed)
-        hr = BG_E_INVALID_STATE;
-    else if (fn)
-        hr = ob_notifier_start_locked(rt->notifier);
+    hr = manager_cb_ready_locked(q, rt, fn != NULL);
     if (hr >= 0)
         ob_notifier_set_watch_cb_locked(rt->notifier, fn, user_data);
     ob_queue_unlock(q);
@@ -317,12 +325,9 @@ BITS_API bits_hresult bits_manager_set_log_callback(bits_manager *manager, uint3
         return BITS_E_INVALIDARG;
     ob_queue *q = manager->q;
     ob_runtime *rt = q->owner;
-    bits_hresult hr = BITS_S_OK;
+    bits_hresult hr;
     ob_queue_lock(q);
-    if (fn && q->closed)
-        hr = BG_E_INVALID_STATE;
-    else if (fn)
-        hr = ob_notifier_start_locked(rt->notifier);
+    hr = manager_cb_ready_locked(q, rt, fn != NULL);
     if (hr >= 0)
         ob_notifier_set_log_cb_locked(rt->notifier, max_level, fn, user_data);
     ob_queue_unlock(q);
