@@ -6,6 +6,7 @@
  * with it. Pure but for the file-system checks of destinations.
  */
 #include "cli.h"
+#include "util/url_bytes.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -183,16 +184,6 @@ int cli_looks_like_url(const char *arg)
     return strncmp(arg + n, "://", 3) == 0;
 }
 
-/* The bytes a URL may carry as they are (as the library's check). */
-static int url_byte_ok(unsigned char c)
-{
-    if (c >= 0x80)
-        return 1;
-    if (c <= 0x20 || c == 0x7F)
-        return 0;
-    return !strchr("\"<>\\^`{|}", c);
-}
-
 int cli_check_source(const char *arg, char *why, size_t n)
 {
     if (!cli_looks_like_url(arg)) {
@@ -227,7 +218,7 @@ int cli_check_source(const char *arg, char *why, size_t n)
         return -1;
     }
     for (const unsigned char *p = (const unsigned char *)arg; *p; p++) {
-        if (!url_byte_ok(*p)) {
+        if (!ob_url_byte_ok(*p)) {
             if (*p == ' ')
                 snprintf(why, n, "holds a space: write it as %%20");
             else if (*p < 0x20 || *p == 0x7F)

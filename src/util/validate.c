@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "util/url_bytes.h"
 #include "util/utf8.h"
 
 bits_hresult ob_validate_string(const char *s, uint32_t max_code_points, bits_hresult too_long)
@@ -22,18 +23,6 @@ bits_hresult ob_validate_string(const char *s, uint32_t max_code_points, bits_hr
 static int has_prefix(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* Bytes a URL may carry as they are: printable ASCII but space, '"', '<',
- * '>', '\\', '^', '`', '{', '|', '}' (RFC 3986); bytes >= 0x80 of valid
- * UTF-8 are accepted too (libcurl percent-encodes them). */
-static int url_byte_ok(unsigned char c)
-{
-    if (c >= 0x80)
-        return 1;
-    if (c <= 0x20 || c == 0x7F)
-        return 0;
-    return !strchr("\"<>\\^`{|}", c);
 }
 
 static bits_hresult validate_http_url(const char *url)
@@ -65,7 +54,7 @@ static bits_hresult validate_http_url(const char *url)
         }
     }
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-        if (!url_byte_ok(*p))
+        if (!ob_url_byte_ok(*p))
             return BITS_E_INVALIDARG;
     }
     /* Last, libcurl's own parser with the flags CURLOPT_URL uses: a URL
