@@ -219,6 +219,39 @@ static void test_stale_property_write_keeps_state(void **unused)
     bits_manager_close(engine);
 }
 
+/* A stale process whose Complete fails (the temporary file is gone):
+ * the store keeps the job TRANSFERRED and so must the process. Before,
+ * the decision (ACKNOWLEDGED) stayed in the change after its I/O failed,
+ * and the stale process took it for the state it should learn: the job
+ * left its memory as ACKNOWLEDGED while the store said TRANSFERRED, and
+ * a second Complete was refused without asking the store. */
+static void test_failed_complete_of_a_stale_view_learns_the_stored_state(void **unused)
+{
+    (void)unused;
+    bits_manager *engine = open_full();
+    bits_guid id;
+    bits_job *job = new_job(engine, "lost-temp", &id);
+    add_served(job, "lost-temp.bin", 20000);
+    bits_manager *stale = open_stale();
+    bits_job *old_view = job_in(stale, &id);
+    assert_hr_equal(bits_job_resume(job), BITS_S_OK);
+    wait_state(job, BG_JOB_STATE_TRANSFERRED, 30);
+    assert_int_equal(state_of(old_view), BG_JOB_STATE_SUSPENDED); /* never synced */
+
+    assert_int_equal(ts_remove_temps(g_dl), 1);
+    bits_hresult hr = bits_job_complete(old_view);
+    assert_true(hr < 0);
+    assert_int_equal(stored_state(&id), BG_JOB_STATE_TRANSFERRED);
+    assert_int_equal(state_of(old_view), BG_JOB_STATE_TRANSFERRED); /* learned, not undone */
+    assert_hr_equal(bits_job_complete(old_view), hr);                /* the store is asked again */
+    assert_int_equal(state_of(job), BG_JOB_STATE_TRANSFERRED);
+    assert_hr_equal(bits_job_cancel(job), BITS_S_OK);
+    bits_job_release(old_view);
+    bits_job_release(job);
+    bits_manager_close(stale);
+    bits_manager_close(engine);
+}
+
 /* ---- ended jobs never come back ------------------------------------------------------ */
 
 static void expect_refused_after_end(bits_manager *other, const bits_guid *id, uint32_t ended)
@@ -922,6 +955,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_stale_property_write_keeps_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_complete_of_a_stale_view_learns_the_stored_state,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_ended_job_never_comes_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync_of_a_final_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_elsewhere_leaves_no_temp, setup, teardown),

@@ -108,15 +108,31 @@ void wait_state(bits_job *job, uint32_t state, double timeout_s)
     assert_int_equal(wait_for(job, 1u << state, timeout_s), state);
 }
 
-int ts_count_temps(const char *dir)
+/* The temporary files (.openbits-*) in @p dir: counted, or removed too. */
+static int visit_temps(const char *dir, int remove)
 {
     DIR *d = opendir(dir);
     assert_non_null(d);
     int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strncmp(e->d_name, ".openbits-", 10) == 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strncmp(e->d_name, ".openbits-", 10) != 0)
+            continue;
+        n++;
+        if (remove)
+            assert_int_equal(unlinkat(dirfd(d), e->d_name, 0), 0);
+    }
     closedir(d);
     return n;
+}
+
+int ts_count_temps(const char *dir)
+{
+    return visit_temps(dir, 0);
+}
+
+int ts_remove_temps(const char *dir)
+{
+    return visit_temps(dir, 1);
 }
 
 int ts_process_running(const char *needle, const char *also)

@@ -37,9 +37,10 @@ uint32_t wait_for(bits_job *job, uint32_t mask, double timeout_s);
 /* Waits up to @p timeout_s for @p state and asserts the job reached it. */
 void wait_state(bits_job *job, uint32_t state, double timeout_s);
 
-/* Asserts that two bits_hresult values are equal, printing both names. */
 /* How many ".openbits-*" temporary files are in @p dir. */
 int ts_count_temps(const char *dir);
+/* Removes them; returns how many there were. */
+int ts_remove_temps(const char *dir);
 
 /* 1 while some process runs whose command line contains @p needle and
  * @p also (NULL: anything); for programs whose spawner may be gone. */
@@ -54,6 +55,7 @@ int ts_start_openbitsd(const char *store, const char *log);
 /* Stops it with SIGTERM and asserts it exited with status 0. */
 void ts_stop_openbitsd(int pid);
 
+/* Asserts that two bits_hresult values are equal, printing both names. */
 #define assert_hr_equal(actual, expected) \
     ts_assert_hr_equal((actual), (expected), #actual, __FILE__, __LINE__)
 void ts_assert_hr_equal(int32_t actual, int32_t expected, const char *expr, const char *file,

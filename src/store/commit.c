@@ -200,6 +200,15 @@ static int write_change(ob_store *s, bits_job *job, ob_change *ch, const stored_
     return rc;
 }
 
+/* A decided change that was not stored after all (its I/O failed, the
+ * write was refused or COMMIT failed): the change says the stored state
+ * again, so a stale caller learns that and not the undone decision. */
+static void forget_decision(ob_change *ch, const stored_job *sj)
+{
+    ch->to = sj->state;
+    ch->state_seq = sj->state_seq;
+}
+
 static bits_hresult commit_change(void *ctx, bits_job *job, ob_change *ch)
 {
     ob_store *s = ctx;
@@ -261,6 +270,7 @@ static bits_hresult commit_change(void *ctx, bits_job *job, ob_change *ch)
             rc = write_completed_files(s, job);
         if (hr < 0) {
             bits_hresult end = ob_db_end_write(s, rc, rev);
+            forget_decision(ch, &sj);
             return end < 0 ? end : hr;
         }
         if (hr != BITS_S_OK)
@@ -270,11 +280,14 @@ static bits_hresult commit_change(void *ctx, bits_job *job, ob_change *ch)
     if (rc == SQLITE_OK)
         rc = write_change(s, job, ch, &sj, rev, &refused);
     if (rc == SQLITE_OK && refused) {
-        ob_db_exec(s, "ROLLBACK");
-        ob_batch_settle(s, 0);
+        ob_db_end_write(s, SQLITE_ABORT, rev); /* rolls back */
+        forget_decision(ch, &sj);
         return BG_E_INVALID_STATE; /* the file finished meanwhile */
     }
-    return ob_db_end_write(s, rc, rev);
+    bits_hresult end = ob_db_end_write(s, rc, rev);
+    if (end < 0)
+        forget_decision(ch, &sj);
+    return end;
 }
 
 static bits_hresult create_job(void *ctx, bits_job *job, uint32_t max_jobs)
