@@ -246,6 +246,39 @@ static void test_close_delivers_outcomes(void **unused)
     bits_job_release(job);
 }
 
+/* A callback that closes its manager while dispatch delivers an event,
+ * the application holding no job handle: the event held the last job
+ * reference, and freeing it freed the queue and the notifier that
+ * dispatch still used (found in review; ASan and valgrind see it). */
+static void close_from_callback(const bits_event *e, void *data)
+{
+    (void)e;
+    bits_manager **m = data;
+    if (*m) {
+        bits_manager_close(*m);
+        *m = NULL;
+    }
+}
+
+static void test_callback_closes_the_manager_during_dispatch(void **unused)
+{
+    (void)unused;
+    bits_manager *m = open_fd_manager(NULL);
+    bits_manager *closing = m;
+    assert_hr_equal(bits_manager_set_event_callback(m, close_from_callback, &closing), BITS_S_OK);
+    bits_guid id;
+    bits_job *job;
+    assert_hr_equal(bits_manager_create_job(m, "closer", BG_JOB_TYPE_DOWNLOAD, &id, &job),
+                    BITS_S_OK);
+    assert_hr_equal(bits_job_set_notify_flags(job, BG_NOTIFY_JOB_MODIFICATION), BITS_S_OK);
+    assert_hr_equal(bits_job_set_description(job, "queued for the callback"), BITS_S_OK);
+    bits_job_release(job); /* the event holds the job now, and nothing else does */
+    uint32_t n = 0;
+    assert_hr_equal(bits_manager_dispatch(m, &n), BITS_S_OK);
+    assert_int_equal(n, 1);
+    assert_null(closing); /* closed by the callback, and nothing used after */
+}
+
 /* With a store: what another process (here another manager) does to a
  * job reaches this manager's callbacks through the descriptor too. */
 static int heard_cancelled(void *ctx)
@@ -295,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_events_in_own_loop),
         cmocka_unit_test(test_removal_waits_for_dispatched_call),
         cmocka_unit_test(test_close_delivers_outcomes),
+        cmocka_unit_test(test_callback_closes_the_manager_during_dispatch),
         cmocka_unit_test(test_store_events_through_fd),
     };
     return cmocka_run_group_tests(tests, tx_group_setup, tx_group_teardown);

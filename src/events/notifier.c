@@ -373,9 +373,15 @@ static void drain_locked(ob_notifier *n)
 bits_hresult ob_notifier_dispatch(ob_notifier *n, uint32_t *count)
 {
     uint32_t delivered = 0;
-    ob_queue_lock(n->q);
+    /* A callback may close the manager; the event then freed may hold the
+     * last job reference, which would free the queue and this notifier
+     * under our feet. Hold the queue, as the notification thread does. */
+    ob_queue *q = n->q;
+    ob_queue_ref(q);
+    ob_queue_lock(q);
     if (n->dispatching) {
-        ob_queue_unlock(n->q);
+        ob_queue_unlock(q);
+        ob_queue_unref(q);
         if (count)
             *count = 0;
         return BITS_S_FALSE;
@@ -399,7 +405,8 @@ bits_hresult ob_notifier_dispatch(ob_notifier *n, uint32_t *count)
         arm_locked(n, wait_until ? wait_until : ob_mono_us());
     n->dispatching = 0;
     pthread_cond_broadcast(&n->idle);
-    ob_queue_unlock(n->q);
+    ob_queue_unlock(q);
+    ob_queue_unref(q); /* n is not touched after this */
     if (count)
         *count = delivered;
     return BITS_S_OK;
