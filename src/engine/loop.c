@@ -33,6 +33,7 @@
 #include "fs/fs.h"
 #include "util/clock.h"
 #include "util/failpoint.h"
+#include "util/strings.h"
 
 #define POLL_MAX_MS 1000
 /* Progress reaches the store twice a second: after kill -9 at most about
@@ -190,7 +191,7 @@ static void plan_failure_locked(ob_engine *e, bits_job *job, const ob_failure *f
     in->error.code = f->code;
     in->error.context = f->context;
     in->error.file_index = file_index;
-    in->error.detail = detail ? strdup(detail) : NULL;
+    in->error.detail = ob_strdup(detail);
     in->error.protocol = strdup(is_file_protocol ? "file" : "http");
     if (report_url && file_index >= 0) {
         in->file = job->files[file_index];

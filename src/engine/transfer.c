@@ -16,6 +16,7 @@
 
 #include "fs/fs.h"
 #include "util/clock.h"
+#include "util/strings.h"
 #include "util/validate.h"
 
 /* Response headers of one request, redirects included: libcurl keeps them
@@ -28,7 +29,7 @@ void ob_transfer_fail(ob_transfer *t, ob_failure f, const char *detail)
     t->outcome = OB_OUTCOME_FAILED;
     t->fail = f;
     free(t->detail);
-    t->detail = detail ? strdup(detail) : NULL;
+    t->detail = ob_strdup(detail);
 }
 
 static int job_is_running(const bits_job *job)

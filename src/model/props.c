@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strings.h"
+
 /* Defaults of a new job (spec 5.1). */
 #define DEFAULT_NOTIFY_FLAGS (BG_NOTIFY_JOB_TRANSFERRED | BG_NOTIFY_JOB_ERROR)
 #define DEFAULT_MIN_RETRY_DELAY 600u
@@ -127,7 +129,7 @@ void ob_patch_free(ob_patch *patch)
 
 bits_hresult ob_patch_set_str(ob_patch *patch, ob_prop prop, const char *value)
 {
-    char *copy = value ? strdup(value) : NULL;
+    char *copy = ob_strdup(value);
     if (value && !copy)
         return BITS_E_OUTOFMEMORY;
     char **slot = AT(&patch->v, &descs[prop], char *);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/strings.h"
+
 void ob_store_note_file_locked(ob_store *s, bits_file *file)
 {
     if (file->store_pending)
@@ -62,9 +64,9 @@ static row_copy *copy_pending(ob_store *s, uint32_t *count)
         bits_file *f = s->pending[i];
         row_copy *c = &copies[i];
         c->f = *f;
-        c->f.temp_name = f->temp_name ? strdup(f->temp_name) : NULL;
-        c->f.etag = f->etag ? strdup(f->etag) : NULL;
-        c->f.last_modified = f->last_modified ? strdup(f->last_modified) : NULL;
+        c->f.temp_name = ob_strdup(f->temp_name);
+        c->f.etag = ob_strdup(f->etag);
+        c->f.last_modified = ob_strdup(f->last_modified);
         c->job = f->job;
         f->store_pending = 0;
     }
