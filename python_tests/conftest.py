@@ -1,7 +1,11 @@
 """Fixtures: stores, managers and the loopback test server."""
 
+import ctypes
+import fcntl
 import os
+import subprocess
 import sys
+import time
 
 import pytest
 
@@ -50,16 +54,19 @@ def make_file(directory, name, size, seed=1):
     return data
 
 
+# Looked up here, in the parent: the forked child of a process with
+# threads (the library's) must not dlopen or resolve symbols.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+
 def _die_with_parent():
     """preexec_fn: SIGTERM when the test process goes (PR_SET_PDEATHSIG), so
     pytest killed by its timeout leaves no daemon serving a deleted store."""
-    import ctypes
-    ctypes.CDLL(None, use_errno=True).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
+    _prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
 
 
 def engine_lock_held(store):
     """True when some process holds the store's engine lock (flock)."""
-    import fcntl
     try:
         fd = os.open(os.path.join(store, "engine.lock"), os.O_RDWR | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -76,8 +83,6 @@ def engine_lock_held(store):
 def start_openbitsd(store, timeout=30, **popen_args):
     """openbitsd on `store`, returned once it serves it (holds the engine
     lock); it dies with the test process. Raises if it exits first."""
-    import subprocess
-    import time
     binary = os.environ.get("OPENBITSD")
     if not binary:
         pytest.skip("OPENBITSD not set")
